@@ -1,0 +1,145 @@
+// Builds the operation index the runtime reads: operationId → method, path, retry safety, which credentials
+// the middleware supplies, and the client-view schemas the validator checks input against.
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+
+// Only keywords the runtime validator understands survive; prose and examples stay out of the bundle.
+const SCHEMA_KEYS = new Set([
+  "type", "enum", "const", "required", "properties", "additionalProperties", "items", "minItems", "maxItems",
+  "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+  "minProperties", "maxProperties", "propertyNames", "format", "oneOf", "anyOf", "allOf", "uniqueItems",
+  "multipleOf",
+]);
+
+export function resolveRef(doc, ref) {
+  if (!ref.startsWith("#/")) throw new Error(`only local $refs are supported, got ${ref}`);
+  return ref
+    .slice(2)
+    .split("/")
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((node, key) => {
+      if (node == null || !(key in node)) throw new Error(`unresolvable $ref ${ref}`);
+      return node[key];
+    }, doc);
+}
+
+export function deref(doc, node, seen = []) {
+  if (Array.isArray(node)) return node.map((n) => deref(doc, n, seen));
+  if (!node || typeof node !== "object") return node;
+  if (typeof node.$ref === "string") {
+    if (seen.includes(node.$ref)) throw new Error(`recursive $ref ${node.$ref} is not supported`);
+    return deref(doc, resolveRef(doc, node.$ref), [...seen, node.$ref]);
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, deref(doc, v, seen)]));
+}
+
+/** Reduce a dereferenced schema to its validation keywords. */
+export function pruneSchema(schema) {
+  if (Array.isArray(schema)) return schema.map(pruneSchema);
+  if (!schema || typeof schema !== "object") return schema;
+  const out = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (!SCHEMA_KEYS.has(k)) continue;
+    if (k === "properties") {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, pruneSchema(s)]));
+    } else if (k === "enum" || k === "const" || k === "required" || k === "type") {
+      out[k] = v;
+    } else {
+      out[k] = typeof v === "object" ? pruneSchema(v) : v;
+    }
+  }
+  return out;
+}
+
+function operationsOf(doc) {
+  const ops = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (op) ops.push({ path, method, op, itemParams: item.parameters ?? [] });
+    }
+  }
+  return ops;
+}
+
+function credentialsOf(full, method, path) {
+  const item = full.paths[path];
+  const op = deref(full, item[method]);
+  const creds = [];
+  const security = op.security ?? full.security ?? [];
+  for (const requirement of security) {
+    for (const schemeName of Object.keys(requirement)) {
+      const scheme = deref(full, full.components.securitySchemes[schemeName]);
+      if (scheme.type === "http") creds.push({ kind: scheme.scheme.toLowerCase() });
+      else if (scheme.type === "apiKey") creds.push({ kind: "apiKey", in: scheme.in, name: scheme.name });
+      else throw new Error(`${op.operationId}: security scheme type ${scheme.type} is not supported`);
+    }
+  }
+  for (const p of [...deref(full, item.parameters ?? []), ...(op.parameters ?? [])]) {
+    if (p["x-internal"]) creds.push({ kind: "field", in: p.in, name: p.name });
+  }
+  for (const media of Object.values(op.requestBody?.content ?? {})) {
+    for (const [name, prop] of Object.entries(media.schema?.properties ?? {})) {
+      if (prop["x-internal"]) creds.push({ kind: "field", in: "body", name });
+    }
+    break;
+  }
+  return creds;
+}
+
+function paramSchemas(client, params) {
+  const byLocation = {};
+  for (const p of params) {
+    const loc = (byLocation[p.in] ??= { type: "object", properties: {}, required: [] });
+    loc.properties[p.name] = pruneSchema(p.schema ?? {});
+    if (p.required) loc.required.push(p.name);
+  }
+  for (const loc of Object.values(byLocation)) if (!loc.required.length) delete loc.required;
+  return byLocation;
+}
+
+/**
+ * @param full   the spec as written (the wire's view)
+ * @param client the bundle with x-internal removed (the client's view)
+ */
+export function buildOperationIndex(full, client) {
+  const index = {};
+  for (const { path, method, op: rawOp, itemParams } of operationsOf(client)) {
+    const op = deref(client, rawOp);
+    const id = op.operationId;
+    if (!id) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
+    if (typeof op["x-retry-safe"] !== "boolean") throw new Error(`${id}: x-retry-safe must be true or false`);
+    const params = [...deref(client, itemParams), ...(op.parameters ?? [])];
+    const entry = {
+      method: method.toUpperCase(),
+      path,
+      retrySafe: op["x-retry-safe"],
+      credentials: credentialsOf(full, method, path),
+      params: paramSchemas(client, params),
+    };
+    const [contentType, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
+    if (contentType) {
+      const schema = pruneSchema(media.schema ?? {});
+      // remove-x-internal drops the properties but leaves their names in `required`: the caller never sends them.
+      const injected = new Set(entry.credentials.filter((c) => c.in === "body").map((c) => c.name));
+      if (schema.required) schema.required = schema.required.filter((name) => !injected.has(name));
+      entry.body = { contentType, required: Boolean(op.requestBody.required), schema };
+    }
+    entry.responses = Object.fromEntries(
+      Object.entries(op.responses ?? {})
+        .filter(([status]) => /^2/.test(status))
+        .map(([status, res]) => [status, Object.keys(res.content ?? {})]),
+    );
+    index[id] = entry;
+  }
+  return index;
+}
+
+/** Provider-wide facts for the runtime and the docs: the spec's info.x-streamspec plus its servers. */
+export function providerInfo(full) {
+  return {
+    title: full.info.title,
+    servers: (full.servers ?? []).map((s) => s.url),
+    ...(full.info["x-streamspec"] ?? {}),
+  };
+}

@@ -1,0 +1,153 @@
+// The client factory every provider uses: an openapi-fetch client for the provider's `paths` (the wire layer)
+// plus one method per operationId (the SDK layer) that validates input, calls the wire layer and turns every
+// failure into one of the error classes.
+import createClient, { type Client, type FetchOptions, type Middleware } from "openapi-fetch";
+import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from "openapi-typescript-helpers";
+import { ProviderError, StreamspecError, TransportError, ValidationError } from "./errors.js";
+import { FORM, formBodyMiddleware, formSerializer } from "./form.js";
+import { loggingMiddleware } from "./logger.js";
+import type { OperationIndex, OperationMeta } from "./operation.js";
+import { DEFAULTS, checkBaseUrl, checkPositive, type CommonOptions } from "./options.js";
+import type { Redactor } from "./redact.js";
+import { resolveRetryPolicy } from "./retry.js";
+import { createTransport, type Limiter } from "./transport.js";
+import { validateCall } from "./validate-call.js";
+
+/** What a provider's failure looks like, read from a response body. */
+export interface Failure {
+  code?: string | number;
+  message: string;
+  requestId?: string;
+}
+
+export interface ProviderHooks {
+  /** Knows the client's secrets; every error and log line passes through it. */
+  redactor: Redactor;
+  /** Auth and signing, in the order they run on the request. */
+  middleware?: Middleware[];
+  limiter?: Limiter;
+  /**
+   * Reads a failure out of a body: for an HTTP error status, the provider's code and message; for a success
+   * status, an envelope that signals failure (undefined when it is a success).
+   */
+  failure(body: unknown, status: number, response: Response): Failure | undefined;
+  /** Fills in per-call defaults (e.g. a path parameter from the factory) before validation. */
+  prepare?(operationId: string, init: CallInit): CallInit | Promise<CallInit>;
+}
+
+export interface CallInit {
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
+  body?: unknown;
+  headers?: HeadersInit | Record<string, string | undefined | null>;
+  signal?: AbortSignal;
+  [key: string]: unknown;
+}
+
+type Args<Op> = RequiredKeysOf<FetchOptions<Op>> extends never ? [init?: FetchOptions<Op>] : [init: FetchOptions<Op>];
+type Data<Op extends Record<string | number, any>> = [Readable<SuccessResponse<ResponseObjectMap<Op>, MediaType>>] extends [never]
+  ? undefined
+  : Readable<SuccessResponse<ResponseObjectMap<Op>, MediaType>>;
+
+/** One method per operationId: takes openapi-fetch's `init`, resolves to the typed success body, throws on failure. */
+export type OperationMethods<Ops, Ids extends PropertyKey> = {
+  [K in Ids & keyof Ops]: Ops[K] extends Record<string | number, any> ? (...init: Args<Ops[K]>) => Promise<Data<Ops[K]>> : never;
+};
+
+// openapi-typescript emits `interface paths`, which lacks the index signature openapi-fetch's constraint
+// names; mapping over the keys gives the same shape with it.
+type PathsOf<P> = { [K in keyof P]: P[K] };
+export type ProviderClient<Paths, Ops, Ids extends PropertyKey> = Client<PathsOf<Paths> & {}> & OperationMethods<Ops, Ids>;
+
+export interface ProviderDefinition {
+  provider: string;
+  operations: OperationIndex;
+  defaultBaseUrl?: string;
+}
+
+export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
+  def: ProviderDefinition,
+  options: CommonOptions,
+  hooks: ProviderHooks,
+): ProviderClient<Paths, Ops, Ids> {
+  const { provider, operations } = def;
+  const baseUrl = checkBaseUrl(provider, options.baseUrl ?? def.defaultBaseUrl, options.allowInsecureHttp);
+  const redactor = hooks.redactor;
+  const transport = createTransport({
+    provider,
+    operations,
+    baseUrl,
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: checkPositive(provider, "timeoutMs", options.timeoutMs, DEFAULTS.timeoutMs),
+    deadlineMs: checkPositive(provider, "deadlineMs", options.deadlineMs, DEFAULTS.deadlineMs),
+    maxResponseBytes: checkPositive(provider, "maxResponseBytes", options.maxResponseBytes, DEFAULTS.maxResponseBytes),
+    retry: resolveRetryPolicy(options.retry),
+    redactor,
+    limiter: hooks.limiter,
+  });
+  const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
+  wire.use(formBodyMiddleware(operations));
+  if (hooks.middleware?.length) wire.use(...hooks.middleware);
+  if (options.logger) wire.use(loggingMiddleware(options.logger, redactor));
+
+  const methods: Record<string, (init?: CallInit) => Promise<unknown>> = {};
+  for (const [id, meta] of Object.entries(operations)) {
+    methods[id] = (init) => call(id, meta, init ?? {});
+  }
+
+  async function call(id: string, meta: OperationMeta, input: CallInit): Promise<unknown> {
+    const init = hooks.prepare ? await hooks.prepare(id, input) : input;
+    const issues = validateCall(meta, init);
+    if (issues.length) throw new ValidationError(provider, id, issues);
+    const fetchInit = meta.body?.contentType === FORM
+      ? { ...init, bodySerializer: formSerializer, headers: { ...(init.headers as object), "Content-Type": FORM } }
+      : init;
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = await wire.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
+    } catch (error) {
+      if (error instanceof StreamspecError) throw error;
+      const invalid = error instanceof SyntaxError;
+      throw new TransportError({
+        provider,
+        operation: id,
+        reason: invalid ? "invalid-body" : "network",
+        message: invalid ? "the response body is not valid JSON" : "the request failed",
+        cause: error,
+        redactor,
+      });
+    }
+    return settle(id, meta, result);
+  }
+
+  function settle(id: string, meta: OperationMeta, { data, error, response }: { data?: unknown; error?: unknown; response: Response }): unknown {
+    const status = response.status;
+    if (!response.ok) {
+      const failure = hooks.failure(error, status, response);
+      throw new ProviderError({
+        provider,
+        operation: id,
+        status,
+        code: failure?.code,
+        message: failure?.message ?? `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
+        requestId: failure?.requestId,
+        body: truncate(error),
+        redactor,
+      });
+    }
+    const promised = meta.responses[String(status)] ?? meta.responses[`${String(status)[0]}XX`];
+    if (data === undefined && promised && promised.length > 0) {
+      throw new TransportError({ provider, operation: id, reason: "invalid-body", message: `the ${status} response has an empty body where the spec promises ${promised[0]}`, redactor });
+    }
+    const failure = hooks.failure(data, status, response);
+    if (failure) {
+      throw new ProviderError({ provider, operation: id, status, ...failure, body: data, redactor });
+    }
+    return data;
+  }
+
+  return Object.assign(wire, methods) as unknown as ProviderClient<Paths, Ops, Ids>;
+}
+
+function truncate(body: unknown): unknown {
+  return typeof body === "string" && body.length > 4096 ? `${body.slice(0, 4096)}...` : body;
+}

@@ -1,0 +1,32 @@
+// The shape of generated/<provider>.operations.ts: what the runtime knows about each operation.
+import type { Schema } from "./validate.js";
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
+
+/** A credential the middleware supplies, as the spec describes it on the wire. */
+export type Credential =
+  | { readonly kind: "basic" | "bearer" }
+  | { readonly kind: "apiKey"; readonly in: string; readonly name: string }
+  | { readonly kind: "field"; readonly in: string; readonly name: string };
+
+export interface OperationMeta {
+  readonly method: HttpMethod;
+  readonly path: string;
+  /** From the spec's x-retry-safe: may the client send this request again after it may have arrived? */
+  readonly retrySafe: boolean;
+  readonly credentials: readonly Credential[];
+  readonly params: { readonly path?: Schema; readonly query?: Schema; readonly header?: Schema; readonly cookie?: Schema };
+  readonly body?: { readonly contentType: string; readonly required: boolean; readonly schema: Schema };
+  /** Success statuses and the media types each promises (empty: no body). */
+  readonly responses: Readonly<Record<string, readonly string[]>>;
+}
+
+export type OperationIndex = Readonly<Record<string, OperationMeta>>;
+
+export interface ProviderInfo {
+  readonly title: string;
+  readonly servers: readonly string[];
+  readonly factory?: string;
+  readonly options?: unknown;
+  readonly [key: string]: unknown;
+}

@@ -1,0 +1,69 @@
+// Secrets must never reach an error message, a log line or a serialised error. A Redactor knows the secret
+// values of one client (they change as tokens are refreshed) and masks them wherever they appear.
+
+const MASK = "[REDACTED]";
+/** Field and header names whose values are always masked, whatever they hold. */
+const SENSITIVE_NAME = /^(authorization|proxy-authorization|cookie|set-cookie|arc-license-key|access_token|refresh_token|client_secret|sign|code|apisecret|appsecret|secret|secretkey|password|broad_pwd|token|accesstoken|streamingtoken|streamkey|stream_key)$/i;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Remember a secret value, and the forms it travels in (URL-encoded, Base64 of a Basic pair is added by its owner). */
+  add(...values: (string | undefined | null)[]): this {
+    for (const v of values) {
+      if (typeof v !== "string" || v.length < 4) continue; // masking 1-3 characters would mangle every message
+      this.secrets.add(v);
+      const encoded = encodeURIComponent(v);
+      if (encoded !== v) this.secrets.add(encoded);
+      const form = new URLSearchParams({ v }).toString().slice(2);
+      if (form !== v) this.secrets.add(form);
+    }
+    return this;
+  }
+
+  text(input: string): string {
+    let out = input;
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+    return out;
+  }
+
+  /** A deep copy of a JSON-like value with secret values and sensitive fields masked. */
+  value<T>(input: T): T {
+    return this.walk(input, 0) as T;
+  }
+
+  private walk(input: unknown, depth: number): unknown {
+    if (typeof input === "string") return this.text(input);
+    if (depth > 20 || input === null || typeof input !== "object") return input;
+    if (Array.isArray(input)) return input.map((v) => this.walk(v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(input)) {
+      out[k] = SENSITIVE_NAME.test(k) && v != null && v !== "" ? MASK : this.walk(v, depth + 1);
+    }
+    return out;
+  }
+
+  /** A URL with sensitive query values and known secrets masked. */
+  url(input: string): string {
+    try {
+      const url = new URL(input);
+      for (const key of [...url.searchParams.keys()]) if (SENSITIVE_NAME.test(key)) url.searchParams.set(key, MASK);
+      return this.text(url.toString());
+    } catch {
+      return this.text(input);
+    }
+  }
+
+  /** A form body (a=1&b=2) with sensitive fields and known secrets masked. */
+  form(input: string): string {
+    const params = new URLSearchParams(input);
+    for (const key of [...params.keys()]) if (SENSITIVE_NAME.test(key)) params.set(key, MASK);
+    return this.text(params.toString());
+  }
+
+  headers(input: Headers): Record<string, string> {
+    const out: Record<string, string> = {};
+    input.forEach((v, k) => (out[k] = SENSITIVE_NAME.test(k) ? MASK : this.text(v)));
+    return out;
+  }
+}

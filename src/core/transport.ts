@@ -1,0 +1,186 @@
+// The fetch that openapi-fetch calls: per-attempt timeout, overall deadline, response size limit, rate limiting
+// and retries. It sits under every middleware, so the wire layer (client.GET/POST) and the named operations
+// share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
+import { TransportError } from "./errors.js";
+import type { OperationIndex, OperationMeta } from "./operation.js";
+import type { Redactor } from "./redact.js";
+import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy } from "./retry.js";
+
+export interface Limiter {
+  /** Resolves when one more request may start; rejects if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+export interface TransportConfig {
+  provider: string;
+  operations: OperationIndex;
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  deadlineMs: number;
+  retry: ResolvedRetryPolicy | false;
+  maxResponseBytes: number;
+  redactor: Redactor;
+  limiter?: Limiter;
+}
+
+interface Route {
+  id: string;
+  meta: OperationMeta;
+  pattern: RegExp;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** method → compiled path templates, so a Request can be traced back to its operation. */
+function compileRoutes(operations: OperationIndex, baseUrl: string): Map<string, Route[]> {
+  const prefix = escapeRegExp(new URL(baseUrl).pathname.replace(/\/$/, ""));
+  const routes = new Map<string, Route[]>();
+  for (const [id, meta] of Object.entries(operations)) {
+    const body = meta.path.split(/\{[^}]+\}/).map(escapeRegExp).join("[^/]+");
+    const list = routes.get(meta.method) ?? [];
+    list.push({ id, meta, pattern: new RegExp(`^${prefix}${body}$`) });
+    routes.set(meta.method, list);
+  }
+  return routes;
+}
+
+export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
+  const routes = compileRoutes(cfg.operations, cfg.baseUrl);
+  const fail = (operation: string | undefined, reason: TransportError["reason"], message: string, cause?: unknown) =>
+    new TransportError({ provider: cfg.provider, operation, reason, message, cause, redactor: cfg.redactor });
+
+  function routeOf(request: Request): Route | undefined {
+    const pathname = new URL(request.url).pathname;
+    return routes.get(request.method)?.find((r) => r.pattern.test(pathname));
+  }
+
+  return async function transport(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const original = input instanceof Request && !init ? input : new Request(input, init);
+    const route = routeOf(original);
+    const op = route?.id;
+    const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
+    const userSignal = original.signal;
+    const deadline = Date.now() + cfg.deadlineMs;
+    // A retried request needs its body again; keep an unread copy only when a retry is possible.
+    let spare = retry && original.body ? original.clone() : undefined;
+    let next: Request = original;
+
+    for (let attempt = 0; ; attempt++) {
+      if (userSignal.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
+      if (cfg.limiter) await cfg.limiter.acquire(userSignal);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`);
+      const budget = Math.min(cfg.timeoutMs, remaining);
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(userSignal.reason);
+      userSignal.addEventListener("abort", onAbort, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, budget);
+
+      const current = next;
+      if (retry && spare && attempt < retry.maxRetries) next = spare.clone();
+      let failure: TransportError | undefined;
+      let response: Response | undefined;
+      try {
+        const sent = await cfg.fetch(new Request(current, { signal: controller.signal }));
+        response = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
+      } catch (error) {
+        if (error instanceof TransportError) failure = error;
+        else if (userSignal.aborted) failure = fail(op, "aborted", "the request was aborted", userSignal.reason);
+        else if (timedOut) {
+          failure = budget < cfg.timeoutMs
+            ? fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`)
+            : fail(op, "timeout", `no complete answer within ${cfg.timeoutMs} ms`);
+        } else failure = fail(op, "network", `the request failed: ${describe(error)}`, error);
+      } finally {
+        clearTimeout(timer);
+        userSignal.removeEventListener("abort", onAbort);
+      }
+
+      const canRetry = retry !== undefined && attempt < retry.maxRetries;
+      if (failure) {
+        if (!canRetry || !RETRYABLE_FAILURES.has(failure.reason)) throw failure;
+        const wait = backoffDelay(retry, attempt);
+        if (Date.now() + wait >= deadline) throw failure;
+        await pause(op, wait, userSignal);
+        continue;
+      }
+      if (!canRetry || !RETRY_STATUSES.has(response!.status)) return response!;
+      const wait = retryAfterDelay(response!.headers.get("retry-after")) ?? backoffDelay(retry, attempt);
+      // A wait past the budget would only delay the same answer: hand it over now.
+      if (wait > retry.maxRetryAfterMs || Date.now() + wait >= deadline) return response!;
+      await pause(op, wait, userSignal);
+    }
+  };
+
+  async function pause(op: string | undefined, ms: number, signal: AbortSignal): Promise<void> {
+    await sleep(ms, signal).catch((reason) => {
+      throw fail(op, "aborted", "the request was aborted", reason);
+    });
+  }
+}
+
+const RETRYABLE_FAILURES = new Set<TransportError["reason"]>(["network", "timeout"]);
+
+/** Reads the whole body (the timeout covers it) and refuses bodies over the limit without buffering them. */
+async function readBounded(response: Response, limit: number, tooLarge: () => TransportError): Promise<Response> {
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) return response;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  const empty = response.status === 204 || response.status === 304;
+  return new Response(empty ? null : (body as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${(error.cause as Error & { code?: string }).code ?? error.cause.message}` : "";
+  return `${error.message}${cause}`;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
