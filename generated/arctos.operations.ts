@@ -23,7 +23,23 @@ export const info = {
   "reauthCodes": [
     1404,
     1405
-  ]
+  ],
+  "errorMessages": {
+    "0": "Unauthorized access",
+    "403": "Access to the requested resource is not allowed",
+    "404": "Resource not found",
+    "1401": "Authorization is empty",
+    "1402": "Incorrect authorization type",
+    "1403": "Unauthorized",
+    "1404": "Token expired",
+    "1405": "Token invalid",
+    "3401": "License file not found",
+    "3402": "Incorrect license file type",
+    "3403": "Unauthorized",
+    "3404": "License expired",
+    "3405": "License room limit exceeded",
+    "3406": "License room does not exist"
+  }
 } as const satisfies ProviderInfo;
 
 export const operations = {

@@ -141,7 +141,11 @@ export const operations = {
             "pattern": "^https?://[^\\s?#]+$"
           },
           "channelId": {
-            "type": "string"
+            "type": [
+              "string",
+              "integer"
+            ],
+            "minimum": 0
           }
         }
       }

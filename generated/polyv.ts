@@ -105,10 +105,10 @@ export interface components {
              */
             customUri: string;
             /**
-             * @description The channel to configure. When it is absent, empty ("") or "0", the setting applies to all channels of the account.
+             * @description The channel to configure. When it is absent, empty ("") or 0 (sent as "0"), the setting applies to all channels of the account. The document types it as String; channel IDs are numbers (the success example answers `2191532`), so a non-negative integer is accepted too and sent as text.
              * @example 2191532
              */
-            channelId?: string;
+            channelId?: string | number;
         };
         /** @description Response envelope of the v4 API. `code` mirrors the HTTP status: 200 is success, anything else is a failure (then `success` is false and `error` says why). */
         V4Envelope: {

@@ -2,6 +2,7 @@
 // values of one client (they change as tokens are refreshed) and masks them wherever they appear.
 
 const MASK = "[REDACTED]";
+const ENCODED_MASK = encodeURIComponent(MASK);
 /** Field and header names whose values are always masked, whatever they hold. */
 const SENSITIVE_NAME = /^(authorization|proxy-authorization|cookie|set-cookie|arc-license-key|access_token|refresh_token|client_secret|sign|code|apisecret|appsecret|secret|secretkey|password|broad_pwd|token|accesstoken|streamingtoken|streamkey|stream_key)$/i;
 
@@ -48,7 +49,7 @@ export class Redactor {
     try {
       const url = new URL(input);
       for (const key of [...url.searchParams.keys()]) if (SENSITIVE_NAME.test(key)) url.searchParams.set(key, MASK);
-      return this.text(url.toString());
+      return this.text(url.toString()).replaceAll(ENCODED_MASK, MASK);
     } catch {
       return this.text(input);
     }
@@ -58,7 +59,7 @@ export class Redactor {
   form(input: string): string {
     const params = new URLSearchParams(input);
     for (const key of [...params.keys()]) if (SENSITIVE_NAME.test(key)) params.set(key, MASK);
-    return this.text(params.toString());
+    return this.text(params.toString()).replaceAll(ENCODED_MASK, MASK);
   }
 
   headers(input: Headers): Record<string, string> {

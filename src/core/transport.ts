@@ -70,7 +70,12 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
 
     for (let attempt = 0; ; attempt++) {
       if (userSignal.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
-      if (cfg.limiter) await cfg.limiter.acquire(userSignal);
+      if (cfg.limiter) {
+        // An abort while queued for a slot is an abort, not a network failure.
+        await cfg.limiter.acquire(userSignal).catch((reason: unknown) => {
+          throw userSignal.aborted ? fail(op, "aborted", "the request was aborted", reason) : reason;
+        });
+      }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`);
       const budget = Math.min(cfg.timeoutMs, remaining);

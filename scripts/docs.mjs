@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Builds the offline docs site: docs/<provider>.html (Redoc, inlined, with streamspec code samples generated
+// from the spec) and docs/index.html (a landing page generated from the registry and the specs).
+// The site is built aside and swapped in only when every step succeeded: a failed lint leaves no half site.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { lintSpecs } from "./lint-specs.mjs";
+import { landingPage } from "./lib/landing.mjs";
+import { mockUrl } from "./lib/ports.mjs";
+import { redocly } from "./lib/redocly.mjs";
+import { loadSpec, providers, root } from "./lib/registry.mjs";
+import { codeSample, operationsOf } from "./lib/samples.mjs";
+
+export async function buildDocs({ out = join(root, "docs"), lint = true } = {}) {
+  if (lint && !(await lintSpecs({ quiet: true }))) {
+    throw new Error("the specs do not lint clean (see above): docs not built");
+  }
+  const staging = `${out}.building`;
+  const specDir = join(root, ".tmp", "docs-specs");
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  mkdirSync(specDir, { recursive: true });
+
+  const list = providers();
+  const pages = await Promise.all(
+    list.map(async (p, index) => {
+      const spec = loadSpec(p.specPath);
+      // The docs' view of the spec: as written, plus a TypeScript sample per operation built from it.
+      for (const entry of operationsOf(spec)) {
+        entry.op["x-codeSamples"] = [{ lang: "TypeScript", label: "streamspec", source: codeSample(spec, p.name, entry) }];
+      }
+      const specFile = join(specDir, `${p.name}.yaml`);
+      writeFileSync(specFile, stringify(spec));
+      const target = join(staging, `${p.name}.html`);
+      const { code, output } = await redocly(
+        ["build-docs", specFile, "--inlineBundle", "--output", target, "--title", spec.info.title],
+        { capture: true },
+      );
+      if (code !== 0) throw new Error(`redocly build-docs failed for ${p.alias}:\n${output}`);
+      return { provider: p, spec, page: `${p.name}.html`, mock: mockUrl(index) };
+    }),
+  );
+  writeFileSync(join(staging, "index.html"), landingPage(pages));
+  rmSync(out, { recursive: true, force: true });
+  renameSync(staging, out);
+  return pages;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const pages = await buildDocs();
+    console.log(`docs/: index.html + ${pages.map((p) => p.page).join(", ")}`);
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm test`: every check the project makes, in one run, ending with one plain line "N passed, M failed".
+// Checks: spec lint, generated/ freshness, type check, docs build, then the vitest suites (unit, contract
+// against Prism, package consumer, browser).
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "./lib/registry.mjs";
+
+const node = process.execPath;
+const steps = [
+  ["lint specs", [node, "scripts/lint-specs.mjs"]],
+  ["generated/ up to date", [node, "scripts/generate.mjs", "--check"]],
+  ["type check", [node, "node_modules/typescript/bin/tsc", "-p", "tsconfig.json", "--noEmit"]],
+  ["docs build", [node, "scripts/docs.mjs"]],
+];
+
+let passed = 0;
+let failed = 0;
+for (const [name, [cmd, ...args]] of steps) {
+  console.log(`\n=== ${name}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+  if (r.status === 0) passed++;
+  else {
+    failed++;
+    console.log(`FAILED: ${name}`);
+  }
+}
+
+console.log("\n=== vitest");
+const report = join(root, ".tmp", "vitest-report.json");
+rmSync(report, { force: true });
+const extra = process.argv.slice(2);
+spawnSync(node, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(r);
+  if (r.numTotalTests === 0) failed++;
+} else {
+  console.log("FAILED: vitest wrote no report");
+  failed++;
+}
+
+function countSuitesWithFailedTests(r) {
+  // A suite that failed to load counts once; a suite whose tests failed is already counted by its tests.
+  return r.testResults.filter((s) => s.status === "failed" && s.assertionResults.some((a) => a.status === "failed")).length;
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

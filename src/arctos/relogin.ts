@@ -1,0 +1,70 @@
+// Bearer auth as openapi-fetch middleware, so the named operations and the wire layer (client.POST) share it:
+// operations whose spec security is bearer get `Authorization: Bearer <token>` (logging in on first need), and
+// when the answer says the token is dead, the client logs in again ONCE and sends the same request again.
+// The repeat is not itself checked, so a second rejection surfaces to the caller instead of looping.
+import type { Middleware } from "openapi-fetch";
+import { operationLookup } from "../core/form.js";
+import type { OperationIndex } from "../core/operation.js";
+import type { Token, TokenKeeper } from "../core/token.js";
+
+export interface BearerReloginOptions {
+  operations: OperationIndex;
+  keeper: TokenKeeper<Token>;
+  /** Does this answer say that the token it was sent with is expired or invalid? */
+  rejected(response: Response): Promise<boolean>;
+}
+
+interface Sent {
+  /** An unread copy of the request, to send again after a new login. */
+  request: Request;
+  /** The token it carried, so concurrent rejections of one token share one login. */
+  token: string;
+}
+
+export type BearerReloginMiddleware = Middleware & {
+  /** Requests in flight whose copy is kept (for tests: it returns to 0 when they settle). */
+  readonly pending: number;
+};
+
+export function bearerRelogin({ operations, keeper, rejected }: BearerReloginOptions): BearerReloginMiddleware {
+  const lookup = operationLookup(operations);
+  const sent = new Map<string, Sent>();
+  // openapi-fetch skips onResponse/onError when a later middleware answers or throws in onRequest; the copy
+  // is then dropped once the original request is garbage (a backstop: normally onResponse/onError drop it).
+  const orphans = new FinalizationRegistry<string>((id) => sent.delete(id));
+
+  function take(id: string): Sent | undefined {
+    const entry = sent.get(id);
+    if (!entry) return undefined;
+    sent.delete(id);
+    orphans.unregister(entry);
+    return entry;
+  }
+
+  return {
+    get pending() {
+      return sent.size;
+    },
+    async onRequest({ request, schemaPath, id }) {
+      const meta = lookup(request.method, schemaPath)?.[1];
+      if (!meta?.credentials.some((c) => c.kind === "bearer")) return undefined;
+      const token = (await keeper.get()).accessToken;
+      request.headers.set("Authorization", `Bearer ${token}`);
+      const entry: Sent = { request: request.clone(), token };
+      sent.set(id, entry);
+      orphans.register(request, id, entry);
+      return undefined;
+    },
+    async onResponse({ response, options, id }) {
+      const entry = take(id);
+      if (!entry || !(await rejected(response))) return undefined;
+      const fresh = await keeper.renew(entry.token);
+      entry.request.headers.set("Authorization", `Bearer ${fresh.accessToken}`);
+      return options.fetch(entry.request);
+    },
+    onError({ id }) {
+      take(id);
+      return undefined;
+    },
+  };
+}

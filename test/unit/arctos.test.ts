@@ -1,0 +1,309 @@
+// Arctos with an injected fetch: the automatic login, the single re-login after a dead token, concurrency,
+// credentials only where the spec asks for them, error mapping, secrets, options and input validation.
+import { describe, expect, it } from "vitest";
+import { createArctosClient, info, type ArctosOptions } from "../../src/arctos/index.js";
+import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
+import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
+import { caught, expectNoSecrets } from "../helpers/secrets.js";
+
+const licenseKey = "arc-license-0123456789abcdef";
+const baseUrl = "https://arctos.example.test";
+const user = { user_id: "USER-12345678", name: "Ann", role: "MODERATOR" } as const;
+const claims = { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000010, role: "MODERATOR" } };
+const dead = (code: number, message = code === 1404 ? "Token expired" : "Token invalid") => json({ status: 0, message, code, info: null }, 401);
+
+type Respond = (req: Recorded, n: number) => Response | undefined | Promise<Response | undefined>;
+
+/** A fake Arctos: codes `code-N-xyz`, tokens `token-N-secret`; `check`/`code`/`login` may answer otherwise. */
+function arctos(over: { check?: Respond; code?: Respond; login?: Respond } = {}) {
+  const n = { code: 0, login: 0, check: 0 };
+  return recordingFetch(async (req) => {
+    switch (req.url.pathname) {
+      case "/api/auth/code":
+        n.code++;
+        return (await over.code?.(req, n.code)) ?? json({ status: 1, message: "", info: { code: `code-${n.code}-xyz` } });
+      case "/api/auth/login":
+        n.login++;
+        return (await over.login?.(req, n.login)) ?? json({ status: 1, message: "", info: { user_id: 1010000010, access_token: `token-${n.login}-secret` } });
+      case "/api/auth/check":
+        n.check++;
+        return (await over.check?.(req, n.check)) ?? json(claims);
+    }
+    return json({ status: 0, message: "Resource not found", info: null }, 404);
+  });
+}
+
+const make = (fetch: ReturnType<typeof arctos>, extra: Partial<ArctosOptions> = {}) =>
+  createArctosClient({ licenseKey, baseUrl, clientId: "arctos-webapp", user, fetch, retry: false, ...extra });
+
+/** The request sequence as operation names. */
+const route = (calls: Recorded[]) => calls.map((r) => ({ "/api/auth/code": "code", "/api/auth/login": "login", "/api/auth/check": "check" })[r.url.pathname] ?? r.url.pathname);
+const bearer = (r: Recorded) => r.headers.get("authorization");
+
+describe("createArctosClient: automatic login", () => {
+  it("logs in on the first bearer call: code (license key, user), then token (code), then the call with Bearer", async () => {
+    const fetch = arctos();
+    const c = make(fetch, { redirectUri: "https://app.example.test/back" });
+    await expect(c.checkAuthToken()).resolves.toEqual(claims);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check"]);
+    const [code, login, check] = fetch.calls as [Recorded, Recorded, Recorded];
+    expect(code.url.origin).toBe(baseUrl);
+    expect(code.headers.get("arc-license-key")).toBe(licenseKey);
+    expect(bearer(code)).toBeNull();
+    expect(JSON.parse(code.body)).toEqual(user);
+    expect(login.headers.get("arc-license-key")).toBeNull();
+    expect(bearer(login)).toBeNull();
+    expect(JSON.parse(login.body)).toEqual({ grant_type: "authorization_code", client_id: "arctos-webapp", code: "code-1-xyz", redirect_uri: "https://app.example.test/back" });
+    expect(check.headers.get("arc-license-key")).toBeNull();
+    expect(bearer(check)).toBe("Bearer token-1-secret");
+  });
+
+  it("caches the token: later calls log in no more, and leave out redirect_uri when none is configured", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    expect(c.token()).toBeUndefined();
+    await c.checkAuthToken();
+    await c.checkAuthToken({ body: {} });
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "check"]);
+    expect(JSON.parse(fetch.calls[1]!.body)).not.toHaveProperty("redirect_uri");
+    expect(bearer(fetch.calls[3]!)).toBe("Bearer token-1-secret");
+    expect(c.token()).toBe("token-1-secret");
+  });
+
+  it("20 concurrent first calls share one login", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    await Promise.all(Array.from({ length: 20 }, () => c.checkAuthToken()));
+    const r = route(fetch.calls);
+    expect(r.filter((x) => x === "code")).toHaveLength(1);
+    expect(r.filter((x) => x === "login")).toHaveLength(1);
+    expect(r.slice(0, 2)).toEqual(["code", "login"]);
+    expect(fetch.calls.slice(2).map(bearer)).toEqual(Array(20).fill("Bearer token-1-secret"));
+  });
+
+  it("login() forces a new login and token() reports the cached token", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    await expect(c.login()).resolves.toBe("token-1-secret");
+    await expect(c.login()).resolves.toBe("token-2-secret");
+    expect(c.token()).toBe("token-2-secret");
+    await c.checkAuthToken();
+    expect(route(fetch.calls)).toEqual(["code", "login", "code", "login", "check"]);
+    expect(bearer(fetch.calls[4]!)).toBe("Bearer token-2-secret");
+  });
+
+  it("direct getAuthCode / getAuthTokenUseCode calls send only their own credentials and leave the cached token alone", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    const issued = await c.getAuthCode({ body: { user_id: "other", role: "PUBLISHER" } });
+    expect(issued).toEqual({ status: 1, message: "", info: { code: "code-1-xyz" } });
+    const granted = await c.getAuthTokenUseCode({ body: { grant_type: "authorization_code", client_id: "arctos-client", code: "code-1-xyz" } });
+    expect(granted.info).toEqual({ user_id: 1010000010, access_token: "token-1-secret" });
+    expect(route(fetch.calls)).toEqual(["code", "login"]);
+    expect(fetch.calls[0]!.headers.get("arc-license-key")).toBe(licenseKey);
+    expect(fetch.calls[1]!.headers.get("arc-license-key")).toBeNull();
+    expect(fetch.calls.map(bearer)).toEqual([null, null]);
+    expect(c.token()).toBeUndefined();
+  });
+
+  it("the wire layer gets the same Bearer token and login", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    const { data, response } = await c.POST("/api/auth/check", { body: {} });
+    expect(response.status).toBe(200);
+    expect(data).toEqual(claims);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check"]);
+    expect(bearer(fetch.calls[2]!)).toBe("Bearer token-1-secret");
+  });
+});
+
+describe("createArctosClient: re-login after a dead token", () => {
+  it("the spec's reauth codes are 1404 and 1405", () => {
+    expect(info.reauthCodes).toEqual([1404, 1405]);
+  });
+
+  it.each(info.reauthCodes.map((code) => [code]))("after %i it logs in again once and repeats the call", async (code) => {
+    const fetch = arctos({ check: (_, n) => (n === 1 ? dead(code) : undefined) });
+    const c = make(fetch);
+    await expect(c.checkAuthToken({ body: {} })).resolves.toEqual(claims);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+    expect(fetch.calls.filter((r) => r.url.pathname === "/api/auth/check").map(bearer)).toEqual(["Bearer token-1-secret", "Bearer token-2-secret"]);
+    expect(fetch.calls[5]!.body).toBe("{}"); // the same request, body included
+    await c.checkAuthToken();
+    expect(route(fetch.calls)).toHaveLength(7);
+    expect(bearer(fetch.calls[6]!)).toBe("Bearer token-2-secret");
+  });
+
+  it("never loops: a second 1404 after the re-login surfaces as ProviderError", async () => {
+    const fetch = arctos({ check: () => dead(1404) });
+    const c = make(fetch);
+    const err = await caught(() => c.checkAuthToken());
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ provider: "arctos", operation: "checkAuthToken", status: 401, code: 1404 });
+    expect(err.message).toContain("Token expired");
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+    // The next call gets its own single re-login, no more.
+    await caught(() => c.checkAuthToken());
+    expect(route(fetch.calls).slice(6)).toEqual(["check", "code", "login", "check"]);
+  });
+
+  it("does not log in again for other token errors (1403)", async () => {
+    const fetch = arctos({ check: () => json({ status: 0, message: "Unauthorized", code: 1403, info: null }, 401) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toMatchObject({ name: "ProviderError", status: 401, code: 1403, message: expect.stringContaining("Unauthorized") });
+    expect(route(fetch.calls)).toEqual(["code", "login", "check"]);
+  });
+
+  it("re-logs in on a dead-token code inside an HTTP 200 envelope too", async () => {
+    const fetch = arctos({ check: (_, n) => (n === 1 ? json({ status: 0, message: "Token invalid", code: 1405, info: null }) : undefined) });
+    await expect(make(fetch).checkAuthToken()).resolves.toEqual(claims);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+  });
+
+  it("concurrent calls rejected for the same token share one re-login", async () => {
+    const fetch = arctos({ check: (req) => (bearer(req) === "Bearer token-1-secret" ? dead(1404) : undefined) });
+    const c = make(fetch);
+    await Promise.all(Array.from({ length: 5 }, () => c.checkAuthToken()));
+    const r = route(fetch.calls);
+    expect(r.filter((x) => x === "code")).toHaveLength(2);
+    expect(r.filter((x) => x === "login")).toHaveLength(2);
+    expect(r.filter((x) => x === "check")).toHaveLength(10);
+  });
+
+  it("a failed re-login surfaces as that operation's ProviderError, without another attempt", async () => {
+    const fetch = arctos({
+      check: () => dead(1404),
+      code: (_, n) => (n === 2 ? json({ status: 0, message: "License expired", code: 3404, info: null }, 403) : undefined),
+    });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toMatchObject({ name: "ProviderError", operation: "getAuthCode", status: 403, code: 3404 });
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code"]);
+  });
+
+  it("the wire layer re-logs in too, and resolves to the repeated call's answer", async () => {
+    const fetch = arctos({ check: (_, n) => (n === 1 ? dead(1404) : undefined) });
+    const { data, response } = await make(fetch).POST("/api/auth/check", {});
+    expect(response.status).toBe(200);
+    expect(data).toEqual(claims);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+  });
+});
+
+describe("createArctosClient: answers", () => {
+  it("status 2 (warning) resolves to the body, whose message says why", async () => {
+    const warning = { ...claims, status: 2, message: "License expires in 3 days" };
+    const fetch = arctos({ check: () => json(warning) });
+    await expect(make(fetch).checkAuthToken()).resolves.toEqual(warning);
+  });
+
+  it("status 0 on HTTP 200 without a specific code is ProviderError with code 0 and the body's message", async () => {
+    const fetch = arctos({ code: () => json({ status: 0, message: "Unauthorized access", info: null }) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ operation: "getAuthCode", status: 200, code: 0 });
+    expect(err.message).toBe("arctos.getAuthCode: Unauthorized access (HTTP 200, code 0)");
+  });
+
+  it("an empty message is replaced by the code's meaning from the spec", async () => {
+    const fetch = arctos({ check: () => json({ status: 0, message: "", code: 3405, info: null }, 403) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toMatchObject({ status: 403, code: 3405 });
+    expect(err.message).toContain("License room limit exceeded");
+  });
+
+  it("an error status without a specific code uses the HTTP status as the code", async () => {
+    const fetch = arctos({ check: () => new Response("<html>nope</html>", { status: 404, headers: { "content-type": "text/html" } }) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toMatchObject({ name: "ProviderError", status: 404, code: 404 });
+    expect(err.message).toContain("Resource not found");
+  });
+
+  it("a login answer without the promised code or token is a TransportError", async () => {
+    const fetch = arctos({ login: () => json({ status: 2, message: "odd", info: {} }) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err).toMatchObject({ operation: "getAuthTokenUseCode", reason: "invalid-body" });
+  });
+});
+
+describe("createArctosClient: secrets", () => {
+  const secrets = [licenseKey, "token-1-secret", "token-2-secret", "code-1-xyz", "code-2-xyz"];
+
+  it("keeps the license key, codes and tokens out of a ProviderError that echoes them", async () => {
+    const fetch = arctos({ check: (req) => json({ status: 0, message: `no: ${bearer(req)} ${licenseKey} code-1-xyz`, code: 1403, info: { echo: bearer(req) } }, 401) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toBeInstanceOf(ProviderError);
+    expectNoSecrets(err, secrets);
+  });
+
+  it("keeps them out of a failed re-login and of a TransportError", async () => {
+    const relogin = arctos({ check: () => dead(1404), code: (_, n) => (n === 2 ? json({ status: 0, message: `bad key ${licenseKey}`, code: 3401, info: null }, 403) : undefined) });
+    expectNoSecrets(await caught(() => make(relogin).checkAuthToken()), secrets);
+    const broken = arctos({
+      check: (req) => {
+        throw new TypeError(`socket closed after sending ${bearer(req)}`);
+      },
+    });
+    const err = await caught(() => make(broken).checkAuthToken());
+    expect(err).toMatchObject({ name: "TransportError", reason: "network" });
+    expectNoSecrets(err, secrets);
+  });
+
+  it("keeps them out of the debug log", async () => {
+    const events: unknown[] = [];
+    await make(arctos(), { logger: (e) => events.push(e) }).checkAuthToken();
+    expect(events).toHaveLength(6);
+    const text = JSON.stringify(events);
+    for (const s of [licenseKey, "token-1-secret", "code-1-xyz"]) expect(text).not.toContain(s);
+  });
+});
+
+describe("createArctosClient: options and input", () => {
+  const valid = { licenseKey, baseUrl, clientId: "arctos-webapp", user } as const;
+  it.each([
+    ["baseUrl", { ...valid, baseUrl: undefined }],
+    ["baseUrl", { ...valid, baseUrl: "" }],
+    ["licenseKey", { ...valid, licenseKey: undefined }],
+    ["licenseKey", { ...valid, licenseKey: " " }],
+    ["clientId", { ...valid, clientId: undefined }],
+    ["user", { ...valid, user: undefined }],
+    ["user", { ...valid, user: "USER-1" }],
+  ])("refuses a missing or empty %s with ConfigError", (option, opts) => {
+    let err: unknown;
+    try {
+      createArctosClient(opts as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ option });
+    expect(String(err)).toContain(option);
+    expectNoSecrets(err, [licenseKey]);
+  });
+
+  it.each([
+    ["a role outside the enum", { user: { user_id: "u1", role: "GUEST" } }, "getAuthCode", "body.role", "enum"],
+    ["an empty user_id", { user: { user_id: "", role: "PUBLISHER" } }, "getAuthCode", "body.user_id", "minLength"],
+    ["a clientId outside the enum", { clientId: "webapp_user" }, "getAuthTokenUseCode", "body.client_id", "enum"],
+    ["a redirectUri that is no URI", { redirectUri: "back home" }, "getAuthTokenUseCode", "body.redirect_uri", "format"],
+  ])("the automatic login refuses %s with ValidationError before any request", async (_, extra, operation, path, rule) => {
+    const fetch = arctos();
+    const err = await caught(() => make(fetch, extra as never).checkAuthToken());
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ operation, issues: [expect.objectContaining({ path, rule })] });
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("direct calls with input outside the spec throw ValidationError before any request", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    const code = await caught(() => c.getAuthCode({ body: { user_id: "", role: "GUEST" as never } }));
+    expect(code).toBeInstanceOf(ValidationError);
+    expect(code.issues.map((i: { path: string; rule: string }) => `${i.path}:${i.rule}`)).toEqual(["body.user_id:minLength", "body.role:enum"]);
+    const token = await caught(() => c.getAuthTokenUseCode({ body: { grant_type: "password" as never, client_id: "webapp_user" as never, code: "" } }));
+    expect(token.issues.map((i: { path: string; rule: string }) => `${i.path}:${i.rule}`)).toEqual(["body.grant_type:enum", "body.client_id:enum", "body.code:minLength"]);
+    const check = await caught(() => c.checkAuthToken({ body: { extra: 1 } as never }));
+    expect(check.issues).toEqual([expect.objectContaining({ path: "body.extra", rule: "additionalProperties" })]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+});
