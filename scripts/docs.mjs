@@ -2,7 +2,7 @@
 // Builds the offline docs site: docs/<provider>.html (Redoc, inlined, with streamspec code samples generated
 // from the spec) and docs/index.html (a landing page generated from the registry and the specs).
 // The site is built aside and swapped in only when every step succeeded: a failed lint leaves no half site.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { lintSpecs } from "./lint-specs.mjs";
@@ -11,6 +11,16 @@ import { mockUrl } from "./lib/ports.mjs";
 import { redocly } from "./lib/redocly.mjs";
 import { loadSpec, providers, root } from "./lib/registry.mjs";
 import { codeSample, operationsOf } from "./lib/samples.mjs";
+
+// --inlineBundle inlines Redoc itself, but its sidebar footer still loads the Redocly logo from a CDN.
+// Serve the same attribution from a data: URI so an opened page makes no outside request at all.
+const LOGO = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg/g;
+const LOGO_SVG =
+  "data:image/svg+xml," +
+  encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="56" height="14"><text x="0" y="11" font-family="sans-serif" font-size="11" fill="#6b7389">Redocly</text></svg>');
+function offline(html) {
+  return html.replace(LOGO, LOGO_SVG);
+}
 
 export async function buildDocs({ out = join(root, "docs"), lint = true } = {}) {
   if (lint && !(await lintSpecs({ quiet: true }))) {
@@ -38,6 +48,7 @@ export async function buildDocs({ out = join(root, "docs"), lint = true } = {}) 
         { capture: true },
       );
       if (code !== 0) throw new Error(`redocly build-docs failed for ${p.alias}:\n${output}`);
+      writeFileSync(target, offline(readFileSync(target, "utf8")));
       return { provider: p, spec, page: `${p.name}.html`, mock: mockUrl(index) };
     }),
   );

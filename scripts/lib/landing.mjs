@@ -32,8 +32,9 @@ function authOf(spec) {
   return parts.join("; ") || "none";
 }
 
-/** Redoc's deep link to an operation. */
-export const operationAnchor = (op) => `#tag/${encodeURIComponent(op.tags?.[0] ?? "")}/operation/${encodeURIComponent(op.operationId)}`;
+/** The rendered page's deep link to an operation: #/<tag slug>/<operationid, lower case>. */
+const slug = (s) => String(s).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+export const operationAnchor = (op) => `#/${op.tags?.length ? `${slug(op.tags[0])}/` : ""}${op.operationId.toLowerCase()}`;
 
 function section({ provider, spec, page, mock }) {
   const entries = operationsOf(spec);

@@ -85,7 +85,9 @@ export function codeSample(spec, providerName, entry) {
     if (value && typeof value === "object" && !Array.isArray(value)) {
       value = Object.fromEntries(Object.entries(value).filter(([k]) => !body.internal.has(k)));
     }
-    if (body.required || (value && Object.keys(value).length)) init.body = value;
+    // A body left empty once the client-supplied fields are gone is not the caller's to send.
+    const empty = value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
+    if (value !== undefined && !empty) init.body = value;
   }
   const client = providerName;
   const call = Object.keys(init).length ? `${client}.${op.operationId}(${ts(init)})` : `${client}.${op.operationId}()`;

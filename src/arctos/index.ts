@@ -1,6 +1,7 @@
 // Arctos (iHH) Auth API: the license key buys a one-time code (getAuthCode), the code buys a JWT access token
 // (getAuthTokenUseCode), and the token is sent as Bearer to the operations that ask for it (checkAuthToken).
-// The client logs in on first need, through its own named operations, and once more after 1404/1405.
+// The client logs in on first need, through its own named operations, and once more after a dead-token code
+// (the spec's x-streamspec.reauthCodes).
 import type { components, operations as Operations, paths as Paths } from "../../generated/arctos.js";
 import { info, operations, provider } from "../../generated/arctos.operations.js";
 import { headerCredential } from "../core/auth.js";
@@ -33,7 +34,12 @@ export interface ArctosOptions extends CommonOptions {
   redirectUri?: string;
 }
 
-export type ArctosClient = ProviderClient<Paths, Operations, keyof typeof operations> & {
+type Base = ProviderClient<Paths, Operations, keyof typeof operations>;
+type OperationId = keyof typeof operations;
+// A `status` 0 body is thrown as ProviderError, so the methods never resolve to the spec's failure envelope.
+type Settled<F> = F extends (...init: infer A) => Promise<infer R> ? (...init: A) => Promise<Exclude<R, { status: 0 }>> : F;
+
+export type ArctosClient = Omit<Base, OperationId> & { [K in OperationId]: Settled<Base[K]> } & {
   /** Log in now (a new code, then a new token), replacing the cached token; resolves to the new access token. */
   login(): Promise<string>;
   /** The cached access token, or undefined before the first login. */
@@ -50,6 +56,10 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   const exchange = { grant_type: "authorization_code" as const, client_id: clientId, ...(options.redirectUri === undefined ? {} : { redirect_uri: options.redirectUri }) };
   const redactor = new Redactor().add(licenseKey);
 
+  // A success body without what the spec promises is no usable answer.
+  const missing = (operation: string, field: string) =>
+    new TransportError({ provider, operation, reason: "invalid-body", message: `the success body has no ${field}`, redactor });
+
   // The login goes through this client's own operations, so validation, timeouts and error mapping apply.
   let client: ArctosClient | undefined;
   async function login(): Promise<Token> {
@@ -60,16 +70,14 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
       if (issues.length) throw new ValidationError(provider, id, issues);
     }
     const issued = await c.getAuthCode({ body: user });
-    const code = "info" in issued ? issued.info?.code : undefined;
+    const code = issued.info?.code;
     if (typeof code !== "string" || code === "") throw missing("getAuthCode", "info.code");
     redactor.add(code); // a live credential for ten minutes
     const granted = await c.getAuthTokenUseCode({ body: { ...exchange, code } });
-    const accessToken = "info" in granted ? granted.info?.access_token : undefined;
+    const accessToken = granted.info?.access_token;
     if (typeof accessToken !== "string" || accessToken === "") throw missing("getAuthTokenUseCode", "info.access_token");
     return { accessToken };
   }
-  const missing = (operation: string, field: string) =>
-    new TransportError({ provider, operation, reason: "invalid-body", message: `the success body has no ${field}`, redactor });
 
   const keeper = new TokenKeeper<Token>({ obtain: login, redactor });
   const reauthCodes: readonly number[] = info.reauthCodes;
@@ -88,12 +96,12 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     () => licenseKey,
   );
 
-  const wire = createProviderClient<Paths, Operations, keyof typeof operations>(
+  const wire = createProviderClient<Paths, Operations, OperationId>(
     { provider, operations }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
     options,
     { redactor, middleware: [license, bearer], failure: arctosFailure },
   );
-  client = Object.assign(wire, {
+  client = Object.assign(wire as unknown as Omit<ArctosClient, "login" | "token">, {
     login: async () => (await keeper.renew()).accessToken,
     token: () => keeper.current()?.accessToken,
   });

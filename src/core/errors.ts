@@ -50,8 +50,8 @@ export class ProviderError extends StreamspecError {
     const message = r ? r.text(init.message) : init.message;
     super(`${init.provider}${init.operation ? `.${init.operation}` : ""}: ${message} (${detail})`, init.provider, init.operation);
     this.status = init.status;
-    this.code = init.code;
-    this.requestId = init.requestId;
+    this.code = r && typeof init.code === "string" ? r.text(init.code) : init.code;
+    this.requestId = r && init.requestId ? r.text(init.requestId) : init.requestId;
     this.body = r ? r.value(init.body) : init.body;
   }
 }

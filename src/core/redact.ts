@@ -39,7 +39,8 @@ export class Redactor {
     if (Array.isArray(input)) return input.map((v) => this.walk(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
-      out[k] = SENSITIVE_NAME.test(k) && v != null && v !== "" ? MASK : this.walk(v, depth + 1);
+      // Only strings can be credentials: a numeric `code` is an error code, a string `code` an OAuth code.
+      out[k] = SENSITIVE_NAME.test(k) && typeof v === "string" && v !== "" ? MASK : this.walk(v, depth + 1);
     }
     return out;
   }

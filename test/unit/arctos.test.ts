@@ -1,6 +1,6 @@
 // Arctos with an injected fetch: the automatic login, the single re-login after a dead token, concurrency,
 // credentials only where the spec asks for them, error mapping, secrets, options and input validation.
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { createArctosClient, info, type ArctosOptions } from "../../src/arctos/index.js";
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
@@ -106,6 +106,17 @@ describe("createArctosClient: automatic login", () => {
     expect(c.token()).toBeUndefined();
   });
 
+  it("types: the methods resolve to the success envelope (a status 0 body is thrown, never returned)", async () => {
+    const c = make(arctos());
+    const data = await c.checkAuthToken();
+    expectTypeOf(data.status).toEqualTypeOf<0 | 1 | 2>();
+    expectTypeOf(data.info.role).toEqualTypeOf<string>();
+    expectTypeOf<Awaited<ReturnType<typeof c.getAuthTokenUseCode>>["info"]["access_token"]>().toEqualTypeOf<string>();
+    expectTypeOf<Awaited<ReturnType<typeof c.getAuthCode>>["info"]["code"]>().toEqualTypeOf<string>();
+    expectTypeOf(c.login).toEqualTypeOf<() => Promise<string>>();
+    expect(data.info.role).toBe("MODERATOR");
+  });
+
   it("the wire layer gets the same Bearer token and login", async () => {
     const fetch = arctos();
     const c = make(fetch);
@@ -168,6 +179,27 @@ describe("createArctosClient: re-login after a dead token", () => {
     expect(r.filter((x) => x === "code")).toHaveLength(2);
     expect(r.filter((x) => x === "login")).toHaveLength(2);
     expect(r.filter((x) => x === "check")).toHaveLength(10);
+  });
+
+  it("a rejection that arrives after another call already logged in again reuses that new token", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fetch = arctos({
+      check: async (req, n) => {
+        if (bearer(req) !== "Bearer token-1-secret") return undefined;
+        if (n === 2) await gate; // the second call's rejection comes late
+        return dead(1404);
+      },
+    });
+    const c = make(fetch);
+    await c.login();
+    const first = c.checkAuthToken();
+    const second = c.checkAuthToken();
+    await first;
+    release();
+    await second;
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "check", "code", "login", "check", "check"]);
+    expect(fetch.calls.slice(6).map(bearer)).toEqual(["Bearer token-2-secret", "Bearer token-2-secret"]);
   });
 
   it("a failed re-login surfaces as that operation's ProviderError, without another attempt", async () => {

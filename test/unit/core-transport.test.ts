@@ -86,7 +86,7 @@ describe("retries", () => {
 });
 
 describe("Retry-After and backoff", () => {
-  const policy = resolveRetryPolicy({ random: () => 0 });
+  const policy = resolveRetryPolicy({ random: () => 0 }) as Exclude<ReturnType<typeof resolveRetryPolicy>, false>;
   it("reads delta-seconds and HTTP-dates", () => {
     expect(retryAfterDelay("3")).toBe(3000);
     expect(retryAfterDelay("0.5")).toBe(500);
@@ -99,7 +99,7 @@ describe("Retry-After and backoff", () => {
 
   it("backs off exponentially, capped, with jitter that only shortens", () => {
     expect([0, 1, 2, 3, 10].map((a) => backoffDelay(policy, a))).toEqual([300, 600, 1200, 2400, 8000]);
-    const jittered = resolveRetryPolicy({ random: () => 1 });
+    const jittered = resolveRetryPolicy({ random: () => 1 }) as typeof policy;
     expect(backoffDelay(jittered, 0)).toBe(225);
   });
 

@@ -1,0 +1,73 @@
+// verifyPolyvCustomAuth: the check a customer's server runs when Polyv calls its customUri.
+import { describe, expect, it } from "vitest";
+import { verifyPolyvCustomAuth } from "../../src/polyv/index.js";
+
+// printf '%s' "6mu6166v4l21915326mu6166v4l1621843813824" | md5sum
+const secretKey = "6mu6166v4l";
+const id = "2191532";
+const ts = "1621843813824";
+const sign = "464f804718b2081f4e82bccbd3db553a";
+const at = (ms: number) => ({ now: () => ms });
+const T = Number(ts);
+
+describe("verifyPolyvCustomAuth", () => {
+  it("accepts a genuine callback, with ts and id as text or numbers", () => {
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, at(T))).toBe(true);
+    expect(verifyPolyvCustomAuth({ secretKey, id: 2191532, ts: T, sign }, at(T + 1000))).toBe(true);
+  });
+
+  it("compares the sign case-insensitively", () => {
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign: sign.toUpperCase() }, at(T))).toBe(true);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign: "464F804718b2081f4E82bccbd3db553A" }, at(T))).toBe(true);
+  });
+
+  it("rejects anything tampered with", () => {
+    expect(verifyPolyvCustomAuth({ secretKey, id: "2191533", ts, sign }, at(T))).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey: "6mu6166v4m", id, ts, sign }, at(T))).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts: String(T + 1), sign }, at(T))).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign: `${sign.slice(0, -1)}b` }, at(T))).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign: sign.slice(0, -1) }, at(T))).toBe(false);
+  });
+
+  it("rejects a stale or future ts beyond 3 minutes by default, and honours maxSkewMs", () => {
+    const skew = 3 * 60 * 1000;
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, at(T + skew))).toBe(true);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, at(T + skew + 1))).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, at(T - skew))).toBe(true);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, at(T - skew - 1))).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, { now: () => T + 5000, maxSkewMs: 4999 })).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, { now: () => T + 5000, maxSkewMs: 5000 })).toBe(true);
+  });
+
+  it("uses Date.now by default (a real callback from 2021 is stale today)", () => {
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign })).toBe(false);
+  });
+
+  it.each([
+    ["no params", undefined],
+    ["empty secretKey", { secretKey: "", id, ts, sign }],
+    ["secretKey not a string", { secretKey: 42, id, ts, sign }],
+    ["missing id", { secretKey, ts, sign }],
+    ["empty id", { secretKey, id: "", ts, sign }],
+    ["ts not digits", { secretKey, id, ts: "16218438138x4", sign }],
+    ["ts a fraction", { secretKey, id, ts: 1621843813824.5, sign }],
+    ["ts missing", { secretKey, id, sign }],
+    ["sign missing", { secretKey, id, ts }],
+    ["sign not a string", { secretKey, id, ts, sign: 12 }],
+    ["sign with non-ASCII of the same byte length", { secretKey, id, ts, sign: `${sign.slice(0, 30)}é` }],
+  ])("returns false, without throwing, for malformed input: %s", (_, params) => {
+    expect(verifyPolyvCustomAuth(params as never, at(T))).toBe(false);
+  });
+
+  it("returns false for unusable options instead of throwing", () => {
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, { now: () => T, maxSkewMs: -1 })).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, { now: () => Number.NaN })).toBe(false);
+    expect(
+      verifyPolyvCustomAuth({ secretKey, id, ts, sign }, {
+        now: () => {
+          throw new Error("clock broke");
+        },
+      }),
+    ).toBe(false);
+  });
+});
