@@ -85,19 +85,52 @@ export const operations = {
     "method": "POST",
     "path": "/auth/token",
     "retrySafe": false,
-    "credentials": [],
+    "credentials": [
+      {
+        "kind": "field",
+        "in": "body",
+        "name": "client_id"
+      },
+      {
+        "kind": "field",
+        "in": "body",
+        "name": "client_secret"
+      }
+    ],
     "params": {},
     "body": {
       "contentType": "application/x-www-form-urlencoded",
       "required": true,
       "schema": {
+        "type": "object",
+        "required": [
+          "grant_type"
+        ],
+        "properties": {
+          "grant_type": {
+            "type": "string",
+            "enum": [
+              "authorization_code",
+              "refresh_token"
+            ]
+          },
+          "redirect_uri": {
+            "type": "string"
+          },
+          "code": {
+            "type": "string",
+            "minLength": 1
+          },
+          "refresh_token": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
         "oneOf": [
           {
             "type": "object",
             "required": [
               "grant_type",
-              "client_id",
-              "client_secret",
               "code"
             ],
             "properties": {
@@ -118,8 +151,6 @@ export const operations = {
             "type": "object",
             "required": [
               "grant_type",
-              "client_id",
-              "client_secret",
               "refresh_token"
             ],
             "properties": {
@@ -244,6 +275,7 @@ export const operations = {
           },
           "broad_pwd": {
             "type": "string",
+            "minLength": 6,
             "pattern": "^[A-Za-z0-9]{6,}$"
           },
           "broad_hidden": {
@@ -340,14 +372,6 @@ export const operations = {
       }
     ],
     "params": {},
-    "body": {
-      "contentType": "application/x-www-form-urlencoded",
-      "required": true,
-      "schema": {
-        "type": "object",
-        "required": []
-      }
-    },
     "responses": {
       "200": [
         "application/json"
@@ -491,7 +515,18 @@ export const operations = {
     "method": "POST",
     "path": "/filter/{type}",
     "retrySafe": false,
-    "credentials": [],
+    "credentials": [
+      {
+        "kind": "field",
+        "in": "body",
+        "name": "client_id"
+      },
+      {
+        "kind": "field",
+        "in": "body",
+        "name": "client_secret"
+      }
+    ],
     "params": {
       "path": {
         "type": "object",
@@ -514,64 +549,85 @@ export const operations = {
       "contentType": "application/x-www-form-urlencoded",
       "required": true,
       "schema": {
-        "anyOf": [
-          {
-            "type": "object",
-            "required": [
-              "client_id",
-              "client_secret",
-              "black_id",
-              "reason"
-            ],
-            "properties": {
-              "black_id": {
-                "type": "string",
-                "minLength": 1
-              },
-              "reason": {
-                "type": "string",
-                "minLength": 1
-              }
-            }
+        "type": "object",
+        "required": [
+          "reason"
+        ],
+        "properties": {
+          "black_id": {
+            "type": "string",
+            "minLength": 1
           },
-          {
-            "type": "object",
-            "required": [
-              "client_id",
-              "client_secret",
-              "cate_no",
-              "reason"
-            ],
-            "properties": {
-              "cate_no": {
-                "type": "string",
-                "minLength": 1
-              },
-              "reason": {
-                "type": "string",
-                "minLength": 1
-              }
-            }
+          "cate_no": {
+            "type": "string",
+            "minLength": 1
           },
+          "keyword": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 20
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "allOf": [
           {
-            "type": "object",
-            "required": [
-              "client_id",
-              "client_secret",
-              "keyword",
-              "reason"
-            ],
-            "properties": {
-              "keyword": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 20
+            "anyOf": [
+              {
+                "type": "object",
+                "required": [
+                  "black_id",
+                  "reason"
+                ],
+                "properties": {
+                  "black_id": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "reason": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
               },
-              "reason": {
-                "type": "string",
-                "minLength": 1
+              {
+                "type": "object",
+                "required": [
+                  "cate_no",
+                  "reason"
+                ],
+                "properties": {
+                  "cate_no": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "reason": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              },
+              {
+                "type": "object",
+                "required": [
+                  "keyword",
+                  "reason"
+                ],
+                "properties": {
+                  "keyword": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 20
+                  },
+                  "reason": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
               }
-            }
+            ]
           }
         ]
       }
@@ -586,7 +642,18 @@ export const operations = {
     "method": "DELETE",
     "path": "/filter/{type}",
     "retrySafe": true,
-    "credentials": [],
+    "credentials": [
+      {
+        "kind": "field",
+        "in": "body",
+        "name": "client_id"
+      },
+      {
+        "kind": "field",
+        "in": "body",
+        "name": "client_secret"
+      }
+    ],
     "params": {
       "path": {
         "type": "object",
@@ -609,49 +676,64 @@ export const operations = {
       "contentType": "application/x-www-form-urlencoded",
       "required": true,
       "schema": {
-        "anyOf": [
-          {
-            "type": "object",
-            "required": [
-              "client_id",
-              "client_secret",
-              "black_id"
-            ],
-            "properties": {
-              "black_id": {
-                "type": "string",
-                "minLength": 1
-              }
-            }
+        "type": "object",
+        "required": [],
+        "properties": {
+          "black_id": {
+            "type": "string",
+            "minLength": 1
           },
-          {
-            "type": "object",
-            "required": [
-              "client_id",
-              "client_secret",
-              "cate_no"
-            ],
-            "properties": {
-              "cate_no": {
-                "type": "string",
-                "minLength": 1
-              }
-            }
+          "cate_no": {
+            "type": "string",
+            "minLength": 1
           },
+          "keyword": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 20
+          }
+        },
+        "allOf": [
           {
-            "type": "object",
-            "required": [
-              "client_id",
-              "client_secret",
-              "keyword"
-            ],
-            "properties": {
-              "keyword": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 20
+            "anyOf": [
+              {
+                "type": "object",
+                "required": [
+                  "black_id"
+                ],
+                "properties": {
+                  "black_id": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              },
+              {
+                "type": "object",
+                "required": [
+                  "cate_no"
+                ],
+                "properties": {
+                  "cate_no": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              },
+              {
+                "type": "object",
+                "required": [
+                  "keyword"
+                ],
+                "properties": {
+                  "keyword": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 20
+                  }
+                }
               }
-            }
+            ]
           }
         ]
       }
@@ -777,14 +859,6 @@ export const operations = {
       }
     ],
     "params": {},
-    "body": {
-      "contentType": "application/x-www-form-urlencoded",
-      "required": true,
-      "schema": {
-        "type": "object",
-        "required": []
-      }
-    },
     "responses": {
       "200": [
         "application/json"

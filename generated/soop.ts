@@ -432,6 +432,28 @@ export interface components {
             /** @description The verification code needed for token issuance (single-use). */
             code: string;
         };
+        /**
+         * @description The `auth/token` form: token issuance (`grant_type=authorization_code`, with `code`) or re-issuance
+         *     (`grant_type=refresh_token`, with `refresh_token`). `client_id` and `client_secret` are injected by the
+         *     client. The two variants below tie each grant type to its field.
+         *
+         *     Every field of the form is listed at this level: the operation index reads the injected credentials from
+         *     here, and Prism reads a form body only through the fields named here. Each variant repeats the fields it
+         *     uses, so that it describes a whole form.
+         */
+        TokenRequestForm: {
+            /**
+             * @description `authorization_code` for token issuance, `refresh_token` for re-issuance.
+             * @enum {string}
+             */
+            grant_type: "authorization_code" | "refresh_token";
+            /** @description The callback URL (Developers > My Account); URL-encoded on the wire. */
+            redirect_uri?: string;
+            /** @description The verification code from `auth/code`; single-use (issuance only). */
+            code?: string;
+            /** @description The refresh token returned by the previous token issuance (re-issuance only). */
+            refresh_token?: string;
+        } & (components["schemas"]["AuthorizationCodeGrantForm"] | components["schemas"]["RefreshTokenGrantForm"]);
         /** Token issuance (authorization_code) */
         AuthorizationCodeGrantForm: {
             /**
@@ -703,44 +725,73 @@ export interface components {
                 component_url: string;
             };
         };
+        /**
+         * @description The form that registers a filter entry: `reason` plus at least the field of the path's `type` (`black_id`
+         *     for streamer, `cate_no` for category, `keyword` for keyword). `client_id` and `client_secret` are injected
+         *     by the client.
+         *
+         *     Every field of the form is listed at this level: the operation index reads the injected credentials from
+         *     here, and Prism reads a form body only through the fields named here. Each variant repeats the fields it
+         *     uses, so that it describes a whole form.
+         */
+        FilterForm: {
+            black_id?: components["schemas"]["FilterBlackId"];
+            cate_no?: components["schemas"]["FilterCateNo"];
+            keyword?: components["schemas"]["FilterKeyword"];
+            /** @description The registration reason. */
+            reason: string;
+        } & (components["schemas"]["StreamerFilterForm"] | components["schemas"]["CategoryFilterForm"] | components["schemas"]["KeywordFilterForm"]);
+        /**
+         * @description The form that deletes a filter entry: at least the field of the path's `type` (`black_id` for streamer,
+         *     `cate_no` for category, `keyword` for keyword). `client_id` and `client_secret` are injected by the client.
+         *
+         *     Every field of the form is listed at this level: the operation index reads the injected credentials from
+         *     here, and Prism reads a form body only through the fields named here. Each variant repeats the fields it
+         *     uses, so that it describes a whole form.
+         */
+        FilterDeleteForm: {
+            black_id?: components["schemas"]["FilterBlackId"];
+            cate_no?: components["schemas"]["FilterCateNo"];
+            keyword?: components["schemas"]["FilterKeyword"];
+        } & (components["schemas"]["StreamerFilterDeleteForm"] | components["schemas"]["CategoryFilterDeleteForm"] | components["schemas"]["KeywordFilterDeleteForm"]);
+        /** @description The filtered streamer ID (when type is streamer). */
+        FilterBlackId: string;
+        /** @description The filtered category number (when type is category). */
+        FilterCateNo: string;
+        /**
+         * @description The filtered keyword (when type is keyword): Korean, English, digits and special characters, up to 20
+         *     characters; emojis are not allowed.
+         */
+        FilterKeyword: string;
         /** Streamer filter (type=streamer) */
         StreamerFilterForm: {
-            /** @description The filtered streamer ID (when type is streamer). */
-            black_id: string;
+            black_id: components["schemas"]["FilterBlackId"];
             /** @description The registration reason. */
             reason: string;
         };
         /** Category filter (type=category) */
         CategoryFilterForm: {
-            /** @description The filtered category number (when type is category). */
-            cate_no: string;
+            cate_no: components["schemas"]["FilterCateNo"];
             /** @description The registration reason. */
             reason: string;
         };
         /** Keyword filter (type=keyword) */
         KeywordFilterForm: {
-            /**
-             * @description The filtered keyword (when type is keyword): Korean, English, digits and special characters, up to 20
-             *     characters; emojis are not allowed.
-             */
-            keyword: string;
+            keyword: components["schemas"]["FilterKeyword"];
             /** @description The registration reason. */
             reason: string;
         };
         /** Delete a streamer filter (type=streamer) */
         StreamerFilterDeleteForm: {
-            /** @description The filtered streamer ID (when type is streamer). */
-            black_id: string;
+            black_id: components["schemas"]["FilterBlackId"];
         };
         /** Delete a category filter (type=category) */
         CategoryFilterDeleteForm: {
-            /** @description The filtered category number (when type is category). */
-            cate_no: string;
+            cate_no: components["schemas"]["FilterCateNo"];
         };
         /** Delete a keyword filter (type=keyword) */
         KeywordFilterDeleteForm: {
-            /** @description The filtered keyword (when type is keyword), around 20 characters at most. */
-            keyword: string;
+            keyword: components["schemas"]["FilterKeyword"];
         };
         /** Streamer filter entry */
         StreamerFilterItem: {
@@ -970,7 +1021,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["AuthorizationCodeGrantForm"] | components["schemas"]["RefreshTokenGrantForm"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestForm"];
             };
         };
         responses: {
@@ -1046,11 +1097,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/x-www-form-urlencoded": components["schemas"]["AccessTokenForm"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description The new stream key (`result` >= 1), or a failure envelope (`result` <= 0, `msg`; no `stream_key`). */
             200: {
@@ -1184,7 +1231,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["StreamerFilterForm"] | components["schemas"]["CategoryFilterForm"] | components["schemas"]["KeywordFilterForm"];
+                "application/x-www-form-urlencoded": components["schemas"]["FilterForm"];
             };
         };
         responses: {
@@ -1216,7 +1263,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["StreamerFilterDeleteForm"] | components["schemas"]["CategoryFilterDeleteForm"] | components["schemas"]["KeywordFilterDeleteForm"];
+                "application/x-www-form-urlencoded": components["schemas"]["FilterDeleteForm"];
             };
         };
         responses: {
@@ -1332,11 +1379,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/x-www-form-urlencoded": components["schemas"]["AccessTokenForm"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description The station information (`result` >= 1), or a failure envelope (`result` <= 0, `msg`; no `data`). */
             200: {

@@ -1,0 +1,37 @@
+// SOOP credentials travel as form fields or query parameters (client_id, client_secret, access_token), never as
+// headers. Which operation gets which field, and where, is read from the operation index (the spec's x-internal
+// fields), so adding an operation to the spec is enough.
+import type { Middleware } from "openapi-fetch";
+import { operationLookup, withFormFields, withQueryFields } from "../core/form.js";
+import type { OperationIndex } from "../core/operation.js";
+
+/** Credential name (as on the wire) → where its value comes from. */
+export type CredentialSources = Readonly<Record<string, () => string | Promise<string>>>;
+
+export function fieldCredentials(operations: OperationIndex, sources: CredentialSources): Middleware {
+  // A credential the spec names but nobody supplies is a programming error: say so at construction.
+  for (const [id, meta] of Object.entries(operations)) {
+    for (const c of meta.credentials) {
+      if (c.kind !== "field" || !(c.name in sources) || (c.in !== "query" && c.in !== "body")) {
+        throw new Error(`soop: operation ${id} needs credential ${JSON.stringify(c)}, which the client can not supply`);
+      }
+    }
+  }
+  const lookup = operationLookup(operations);
+  return {
+    async onRequest({ request, schemaPath }) {
+      const meta = lookup(request.method, schemaPath)?.[1];
+      if (!meta?.credentials.length) return undefined;
+      const query: Record<string, string> = {};
+      const body: Record<string, string> = {};
+      for (const c of meta.credentials) {
+        if (c.kind !== "field") continue;
+        (c.in === "query" ? query : body)[c.name] = await sources[c.name]!();
+      }
+      let next = request;
+      if (Object.keys(query).length) next = withQueryFields(next, query);
+      if (Object.keys(body).length) next = await withFormFields(next, body);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,355 @@
+// SOOP with an injected fetch: credential injection from the operation index, the envelope, JSONP, the auth/code
+// redirect, validation, retry safety and secrets.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSoopClient, operations, type SoopClient } from "../../src/soop/index.js";
+import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
+import type { LogEvent } from "../../src/index.js";
+import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
+import { caught, expectNoSecrets } from "../helpers/secrets.js";
+
+const clientId = "soop-client-id-1";
+const clientSecret = "soop-client-secret-very-private";
+const accessToken = "soop-access-token-abc123";
+const refreshToken = "soop-refresh-token-xyz789";
+const NOW = 1_700_000_000_000;
+const token = { accessToken, refreshToken, expiresAt: NOW + 3_600_000 };
+const secrets = [clientSecret, accessToken, refreshToken];
+const fastRetry = { baseDelayMs: 1, maxDelayMs: 1, random: () => 0 };
+
+const make = (respond: Parameters<typeof recordingFetch>[0], extra: object = {}) => {
+  const fetch = recordingFetch(respond);
+  return { fetch, c: createSoopClient({ clientId, clientSecret, token, now: () => NOW, fetch, ...extra }) };
+};
+const form = (r: Recorded) => Object.fromEntries(new URLSearchParams(r.body));
+const ok = () => json({ result: 1, msg: "Success" });
+
+/** The smallest valid call of every operation. */
+const calls: Record<keyof typeof operations, (c: SoopClient) => Promise<unknown>> = {
+  getAuthCode: (c) => c.getAuthCode(),
+  issueAuthCode: (c) => c.issueAuthCode({ body: { auth_type: "api", certification_number: 111111 } }),
+  issueToken: (c) => c.issueToken({ body: { grant_type: "authorization_code", code: "code-1234" } }),
+  getRtmpInfo: (c) => c.getRtmpInfo({ body: { platform_type: "SOOP" } }),
+  updateBroadcastInfo: (c) => c.updateBroadcastInfo({ body: { title: "Late night" } }),
+  resetStreamKey: (c) => c.resetStreamKey(),
+  listBroadcasts: (c) => c.listBroadcasts(),
+  getAquaComponent: (c) => c.getAquaComponent({ body: { platform_type: "pc", component_type: "chat" } }),
+  upsertFilter: (c) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "toto", reason: "spam" } }),
+  deleteFilter: (c) => c.deleteFilter({ params: { path: { type: "streamer" } }, body: { black_id: "soop1" } }),
+  listFilters: (c) => c.listFilters({ params: { path: { type: "category" } } }),
+  listCategories: (c) => c.listCategories({ params: { query: { locale: "en_US" } } }),
+  getEmbedInfo: (c) => c.getEmbedInfo({ params: { query: { vod_url: "https://vod.sooplive.co.kr/player/71021072" } } }),
+  postEmbedInfo: (c) => c.postEmbedInfo({ body: { vod_url: "https://vod.sooplive.co.kr/player/71021072", width: 640 } }),
+  getStationInfo: (c) => c.getStationInfo(),
+};
+
+describe("createSoopClient: credentials", () => {
+  it("covers every operation of the spec", () => {
+    expect(Object.keys(calls).sort()).toEqual(Object.keys(operations).sort());
+  });
+
+  const values: Record<string, string> = { client_id: clientId, client_secret: clientSecret, access_token: accessToken };
+  it.each(Object.keys(calls) as (keyof typeof operations)[])(
+    "%s carries exactly the credentials its operation index names, where it names them",
+    async (id) => {
+      const { c, fetch } = make(ok);
+      await calls[id](c);
+      expect(fetch.calls).toHaveLength(1);
+      const req = fetch.calls[0]!;
+      expect(req.url.origin).toBe("https://openapi.sooplive.co.kr");
+      expect(req.method).toBe(operations[id].method);
+      const wanted = operations[id].credentials.map((cred) => `${cred.kind === "field" ? cred.in : "?"}:${cred.kind === "field" ? cred.name : ""}`);
+      const body = req.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded") ? form(req) : {};
+      const seen: string[] = [];
+      for (const name of Object.keys(values)) {
+        if (req.url.searchParams.has(name)) {
+          seen.push(`query:${name}`);
+          expect(req.url.searchParams.get(name)).toBe(values[name]);
+        }
+        if (name in body) {
+          seen.push(`body:${name}`);
+          expect(body[name]).toBe(values[name]);
+        }
+      }
+      expect(seen.sort()).toEqual(wanted.sort());
+    },
+  );
+
+  it("keeps the caller's form fields next to the injected ones", async () => {
+    const { c, fetch } = make(ok);
+    await c.updateBroadcastInfo({ body: { title: "제목 & more", waiting_time: 5, is_wait: 1 } });
+    expect(form(fetch.calls[0]!)).toEqual({ title: "제목 & more", waiting_time: "5", is_wait: "1", access_token: accessToken });
+    await c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "사설", reason: "copyright" } });
+    expect(form(fetch.calls[1]!)).toEqual({ keyword: "사설", reason: "copyright", client_id: clientId, client_secret: clientSecret });
+  });
+
+  it("injects on the wire layer too", async () => {
+    const { c, fetch } = make(ok);
+    await c.POST("/broad/rtmp/reset");
+    await c.GET("/filter/{type}", { params: { path: { type: "streamer" } } });
+    expect(form(fetch.calls[0]!)).toEqual({ access_token: accessToken });
+    expect(Object.fromEntries(fetch.calls[1]!.url.searchParams)).toEqual({ client_id: clientId, client_secret: clientSecret });
+  });
+
+  it("resetStreamKey needs no argument and resolves to the new key", async () => {
+    const { c } = make(() => json({ result: 1, msg: "Success", stream_key: "afid-1" }));
+    await expect(c.resetStreamKey()).resolves.toEqual({ result: 1, msg: "Success", stream_key: "afid-1" });
+  });
+});
+
+describe("createSoopClient: options", () => {
+  const build = (opts: object) => () => createSoopClient(opts as never);
+  it.each([
+    ["clientId", { clientSecret }],
+    ["clientId", { clientId: "", clientSecret }],
+    ["clientSecret", { clientId }],
+    ["clientSecret", { clientId, clientSecret: " " }],
+    ["redirectUri", { clientId, clientSecret, redirectUri: "not a url" }],
+    ["redirectUri", { clientId, clientSecret, redirectUri: "javascript:alert(1)" }],
+    ["token.accessToken", { clientId, clientSecret, token: { accessToken: "", refreshToken, expiresAt: NOW } }],
+    ["token.expiresAt", { clientId, clientSecret, token: { accessToken, refreshToken, expiresAt: "soon" } }],
+    ["token", { clientId, clientSecret, token: "abc" }],
+    ["onToken", { clientId, clientSecret, onToken: "persist" }],
+    ["baseUrl", { clientId, clientSecret, baseUrl: "http://openapi.example.com" }],
+  ])("refuses a bad %s with a ConfigError naming it", (option, opts) => {
+    let err: unknown;
+    try {
+      build(opts)();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ option });
+    expect((err as Error).message).toContain(option);
+  });
+
+  it("the config errors never show the secret", () => {
+    let err: unknown;
+    try {
+      createSoopClient({ clientId, clientSecret, token: { accessToken: "", refreshToken: clientSecret, expiresAt: NOW } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expectNoSecrets(err, [clientSecret]);
+  });
+});
+
+describe("authorizeUrl and getAuthCode", () => {
+  it("authorizeUrl is GET auth/code with client_id only (the spec has no redirect_uri there)", () => {
+    const c = createSoopClient({ clientId, clientSecret, redirectUri: "https://app.example.com/cb" });
+    expect(c.authorizeUrl()).toBe(`https://openapi.sooplive.co.kr${operations.getAuthCode.path}?client_id=${clientId}`);
+    const other = createSoopClient({ clientId: "id with space", clientSecret, baseUrl: "https://openapi.sooplive.com/" });
+    expect(other.authorizeUrl()).toBe("https://openapi.sooplive.com/auth/code?client_id=id+with+space");
+  });
+
+  let soop: Server;
+  let callback: Server;
+  let callbackHits = 0;
+  let soopRequests: string[] = [];
+  const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  beforeAll(async () => {
+    callback = createServer((_, res) => {
+      callbackHits++;
+      res.end("callback page");
+    });
+    soop = createServer((req, res) => {
+      soopRequests.push(req.url!);
+      res.writeHead(302, { Location: `${url(callback)}/cb?code=code-abc-123` }).end();
+    });
+    await Promise.all([soop, callback].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()))));
+  });
+  afterAll(async () => {
+    await Promise.all([soop, callback].map((s) => new Promise((r) => s.close(r))));
+  });
+
+  it("does not follow the redirect to the Redirect URI and reports it with its code", async () => {
+    soopRequests = [];
+    const c = createSoopClient({ clientId, clientSecret, baseUrl: url(soop) });
+    const out = await c.getAuthCode();
+    expect(out).toEqual({ location: `${url(callback)}/cb?code=code-abc-123`, code: "code-abc-123" });
+    expect(callbackHits).toBe(0);
+    expect(soopRequests).toEqual([`/auth/code?client_id=${clientId}`]);
+  });
+
+  it("resolves a relative Location against the API and has no code for the login page", async () => {
+    const { c } = make(() => new Response(null, { status: 302, headers: { Location: "/login?next=1" } }));
+    expect(await c.getAuthCode()).toEqual({ location: "https://openapi.sooplive.co.kr/login?next=1", code: undefined });
+  });
+
+  it("a 2xx answer means the page is auth/code itself: location is authorizeUrl()", async () => {
+    const { c } = make(() => new Response("<html>login</html>", { status: 200, headers: { "content-type": "text/html" } }));
+    expect(await c.getAuthCode()).toEqual({ location: c.authorizeUrl(), code: undefined });
+  });
+
+  it("an envelope error is a ProviderError; a redirect without Location is a TransportError", async () => {
+    const { c } = make(() => json({ result: -1, msg: "Invalid client" }, 400));
+    expect(await caught(() => c.getAuthCode())).toMatchObject({ name: "ProviderError", operation: "getAuthCode", status: 400, code: -1 });
+    const bare = make(() => new Response(null, { status: 302 }));
+    expect(await caught(() => bare.c.getAuthCode())).toMatchObject({ name: "TransportError", reason: "invalid-body" });
+  });
+
+  it("asks fetch not to follow redirects and is not retried", async () => {
+    const modes: string[] = [];
+    const c = createSoopClient({
+      clientId,
+      clientSecret,
+      retry: fastRetry,
+      fetch: async (input, init) => {
+        modes.push(new Request(input, init).redirect);
+        return new Response(null, { status: 503 });
+      },
+    });
+    expect(await caught(() => c.getAuthCode())).toMatchObject({ name: "ProviderError", status: 503 });
+    expect(modes).toEqual(["manual"]);
+  });
+});
+
+describe("envelope", () => {
+  it("result <= 0 under HTTP 200 is a ProviderError with code, status and message", async () => {
+    const { c } = make(() => json({ result: -1320, msg: "The broadcast standby time setting is incorrect.(515)" }));
+    const err = await caught(() => c.updateBroadcastInfo({ body: { waiting_time: 10 } }));
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ provider: "soop", operation: "updateBroadcastInfo", status: 200, code: -1320 });
+    expect(err.message).toContain("The broadcast standby time setting is incorrect.(515)");
+  });
+
+  it("result 0 fails too; a positive result succeeds", async () => {
+    const zero = make(() => json({ result: 0, msg: "" }));
+    expect(await caught(() => zero.c.getStationInfo())).toMatchObject({ code: 0, message: expect.stringContaining("result 0") });
+    const two = make(() => json({ result: 2, msg: "Done" }));
+    await expect(two.c.getStationInfo()).resolves.toEqual({ result: 2, msg: "Done" });
+  });
+
+  it("an error status with an envelope carries its result and msg; without one, the status", async () => {
+    const env = make(() => json({ result: -1, msg: "Invalid access token." }, 401));
+    expect(await caught(() => env.c.getStationInfo())).toMatchObject({ status: 401, code: -1, message: expect.stringContaining("Invalid access token.") });
+    const bare = make(() => new Response("gateway down", { status: 500 }), { retry: false });
+    const err = await caught(() => bare.c.getStationInfo());
+    expect(err).toMatchObject({ name: "ProviderError", status: 500, code: undefined });
+    expect(err.message).toContain("HTTP 500");
+  });
+
+  it("bodies without an envelope are successes", async () => {
+    const { c } = make(() => json({ broad_category: [{ cate_name: "게임", cate_no: "00040000" }] }));
+    await expect(c.listCategories()).resolves.toEqual({ broad_category: [{ cate_name: "게임", cate_no: "00040000" }] });
+  });
+});
+
+describe("JSONP", () => {
+  const page = { total_cnt: 1, page_no: 1, page_block: 60, broad: [{ broad_no: "1", user_id: "u1" }] };
+  it.each([
+    ["text/javascript", `cb(${JSON.stringify(page)});`],
+    ["application/javascript; charset=utf-8", `cb(${JSON.stringify(page, null, 2)})\n`],
+    ["application/x-javascript", `/**/ window.cb_1(${JSON.stringify(page)});`],
+  ])("listBroadcasts unwraps %s", async (type, text) => {
+    const { c, fetch } = make(() => new Response(text, { headers: { "content-type": type } }));
+    await expect(c.listBroadcasts({ params: { query: { callback: "cb" } } })).resolves.toEqual(page);
+    expect(fetch.calls[0]!.url.searchParams.get("callback")).toBe("cb");
+  });
+
+  it("plain JSON stays as it is, even labelled text/javascript", async () => {
+    const { c } = make(() => new Response(JSON.stringify(page), { headers: { "content-type": "text/javascript" } }));
+    await expect(c.listBroadcasts()).resolves.toEqual(page);
+  });
+
+  it("a broken JSONP body is a TransportError", async () => {
+    const { c } = make(() => new Response("cb({not json});", { headers: { "content-type": "text/javascript" } }));
+    expect(await caught(() => c.listBroadcasts({ params: { query: { callback: "cb" } } }))).toMatchObject({ name: "TransportError", reason: "invalid-body" });
+  });
+
+  it("only operations whose spec promises JavaScript are unwrapped", async () => {
+    const { c } = make(() => new Response(`cb(${JSON.stringify({ broad_category: [] })});`, { headers: { "content-type": "text/javascript" } }));
+    expect(await caught(() => c.listCategories())).toMatchObject({ name: "TransportError", reason: "invalid-body" });
+  });
+});
+
+describe("validation", () => {
+  it.each([
+    ["an unknown filter type", (c: SoopClient) => c.listFilters({ params: { path: { type: "user" as never } } }), "path.type", "enum"],
+    ["an unknown filter type on delete", (c: SoopClient) => c.deleteFilter({ params: { path: { type: "vod" as never } }, body: { keyword: "k" } }), "path.type", "enum"],
+    ["a title over 75 characters", (c: SoopClient) => c.updateBroadcastInfo({ body: { title: "가".repeat(76) } }), "body.title", "maxLength"],
+    ["a waiting_time of 15", (c: SoopClient) => c.updateBroadcastInfo({ body: { waiting_time: 15 } }), "body.waiting_time", "maximum"],
+    ["a password of 3 characters", (c: SoopClient) => c.updateBroadcastInfo({ body: { broad_pwd: "abc" } }), "body.broad_pwd", "minLength"],
+    ["a keyword over 20 characters", (c: SoopClient) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "k".repeat(21), reason: "r" } }), "body.keyword", "maxLength"],
+    ["a filter without its target field", (c: SoopClient) => c.upsertFilter({ params: { path: { type: "streamer" } }, body: { reason: "r" } as never }), "body", "anyOf"],
+    ["a page_no of 0", (c: SoopClient) => c.listBroadcasts({ params: { query: { page_no: 0 } } }), "query.page_no", "minimum"],
+  ])("refuses %s with a ValidationError naming the field, before any request", async (_, call, path, rule) => {
+    const { c, fetch } = make(ok);
+    const err = await caught(() => call(c));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues).toContainEqual(expect.objectContaining({ path, rule }));
+    expect(err.message).toContain(path);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("accepts the title at exactly 75 characters and a 6-character password", async () => {
+    const { c, fetch } = make(ok);
+    await c.updateBroadcastInfo({ body: { title: "가".repeat(75), broad_pwd: "pass12", waiting_time: 10 } });
+    expect(fetch.calls).toHaveLength(1);
+  });
+});
+
+describe("retry safety", () => {
+  const unavailable = () => new Response(null, { status: 503 });
+  const down = () => {
+    throw new TypeError("fetch failed");
+  };
+
+  it.each([
+    ["a 503", unavailable, "ProviderError"],
+    ["a network error", down, "TransportError"],
+  ])("resetStreamKey reaches the server exactly once after %s", async (_, respond, name) => {
+    const { c, fetch } = make(respond, { retry: fastRetry });
+    expect(await caught(() => c.resetStreamKey())).toMatchObject({ name, operation: "resetStreamKey" });
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it.each([
+    ["a 503", unavailable, "ProviderError"],
+    ["a network error", down, "TransportError"],
+  ])("issueToken (exchangeCode) reaches the server exactly once after %s", async (_, respond, name) => {
+    const { c, fetch } = make(respond, { retry: fastRetry });
+    expect(await caught(() => c.exchangeCode("code-1234"))).toMatchObject({ name, operation: "issueToken" });
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it.each([
+    ["a 503", unavailable],
+    ["a network error", down],
+  ])("a read-only GET (listBroadcasts) is retried after %s", async (_, first) => {
+    const { c, fetch } = make((_req, i) => (i === 0 ? first() : json({ total_cnt: 0, page_no: 1, broad: [] })), { retry: fastRetry });
+    await expect(c.listBroadcasts()).resolves.toEqual({ total_cnt: 0, page_no: 1, broad: [] });
+    expect(fetch.calls).toHaveLength(2);
+    expect(fetch.calls[1]!.url.searchParams.get("client_id")).toBe(clientId);
+  });
+});
+
+describe("secrets", () => {
+  it("a failure envelope echoing the credentials does not leak them", async () => {
+    const { c } = make(() => json({ result: -1, msg: `bad ${clientSecret} / ${accessToken} / ${refreshToken}`, access_token: accessToken }, 401));
+    const err = await caught(() => c.upsertFilter({ params: { path: { type: "streamer" } }, body: { black_id: "b", reason: "r" } }));
+    expect(err).toBeInstanceOf(ProviderError);
+    expectNoSecrets(err, secrets);
+  });
+
+  it("a network error quoting the URL with client_secret in its query does not leak it", async () => {
+    const { c } = make((req) => {
+      throw new TypeError(`fetch failed for ${req.url}`, { cause: new Error(`connect ECONNREFUSED ${req.url}`) });
+    }, { retry: false });
+    const err = await caught(() => c.listFilters({ params: { path: { type: "streamer" } } }));
+    expect(err).toBeInstanceOf(TransportError);
+    expectNoSecrets(err, secrets);
+  });
+
+  it("the logger sees no secret", async () => {
+    const events: LogEvent[] = [];
+    const { c } = make(ok, { logger: (e: LogEvent) => events.push(e) });
+    await c.getStationInfo();
+    await c.listFilters({ params: { path: { type: "streamer" } } });
+    const text = JSON.stringify(events);
+    expect(events.length).toBe(4);
+    for (const s of secrets) expect(text).not.toContain(s);
+  });
+});
