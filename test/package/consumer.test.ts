@@ -3,7 +3,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { root } from "../helpers/spec.js";
 // @ts-expect-error plain ESM helpers shared with the scripts
 import { loadSpec, providers } from "../../scripts/lib/registry.mjs";
@@ -92,5 +93,24 @@ console.log(names.sort().join(","));`,
     }
     expect(count).toBeGreaterThanOrEqual(23);
     run(process.execPath, [tsc, "-p", "tsconfig.json"]);
+  });
+
+  it("runs the README's FlipFlop example as written, pointed at the mock", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### FlipFlop"));
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    mkdirSync(join(dir, "readme"), { recursive: true });
+    writeFileSync(join(dir, "readme", "flipflop.ts"), `${snippet}\nexport {};\n`);
+    writeFileSync(
+      join(dir, "readme", "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, types: ["node"], typeRoots: [join(root, "node_modules", "@types")], outDir: "out" }, include: ["flipflop.ts"] }),
+    );
+    run(process.execPath, [tsc, "-p", join(dir, "readme", "tsconfig.json")]);
+    const out = execFileSync(process.execPath, [join(dir, "readme", "out", "flipflop.js")], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, FLIPFLOP_API_KEY: "key", FLIPFLOP_API_SECRET: "secret", FLIPFLOP_BASE_URL: inject("mocks").flipflop },
+    });
+    expect(out.trim()).toMatch(/^200 \S+$/);
   });
 });
