@@ -3,13 +3,13 @@
 // from the spec) and docs/index.html (a landing page generated from the registry and the specs).
 // The site is built aside and swapped in only when every step succeeded: a failed lint leaves no half site.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { lintSpecs } from "./lint-specs.mjs";
 import { landingPage } from "./lib/landing.mjs";
 import { mockUrl } from "./lib/ports.mjs";
 import { redocly } from "./lib/redocly.mjs";
-import { loadSpec, providers, root } from "./lib/registry.mjs";
+import { loadSpec, providers, registryPath, root } from "./lib/registry.mjs";
 import { codeSample, operationsOf } from "./lib/samples.mjs";
 
 // --inlineBundle inlines Redoc itself, but its sidebar footer still loads the Redocly logo from a CDN.
@@ -22,7 +22,7 @@ function offline(html) {
   return html.replace(LOGO, LOGO_SVG);
 }
 
-export async function buildDocs({ out = join(root, "docs"), lint = true } = {}) {
+export async function buildDocs({ out = resolve(root, process.env.STREAMSPEC_DOCS_OUT ?? "docs"), lint = true } = {}) {
   if (lint && !(await lintSpecs({ quiet: true }))) {
     throw new Error("the specs do not lint clean (see above): docs not built");
   }
@@ -44,7 +44,7 @@ export async function buildDocs({ out = join(root, "docs"), lint = true } = {}) 
       writeFileSync(specFile, stringify(spec));
       const target = join(staging, `${p.name}.html`);
       const { code, output } = await redocly(
-        ["build-docs", specFile, "--inlineBundle", "--output", target, "--title", spec.info.title],
+        ["build-docs", specFile, "--config", registryPath, "--inlineBundle", "--output", target, "--title", spec.info.title],
         { capture: true },
       );
       if (code !== 0) throw new Error(`redocly build-docs failed for ${p.alias}:\n${output}`);

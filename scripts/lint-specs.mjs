@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Lints every spec in the registry with the project's rules; any error OR warning fails.
 import { relative } from "node:path";
-import { providers, root } from "./lib/registry.mjs";
+import { providers, registryPath, root } from "./lib/registry.mjs";
 import { redocly } from "./lib/redocly.mjs";
 
 export async function lintSpecs({ quiet = false } = {}) {
   let failed = 0;
   const results = await Promise.all(
-    providers().map(async (p) => ({ p, ...(await redocly(["lint", p.alias, "--format", "json", "--max-problems", "1000"], { capture: true })) })),
+    providers().map(async (p) => ({ p, ...(await redocly(["lint", p.alias, "--config", registryPath, "--format", "json", "--max-problems", "1000"], { capture: true })) })),
   );
   for (const { p, code, output } of results) {
     let report;
