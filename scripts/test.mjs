@@ -29,7 +29,9 @@ for (const [name, [cmd, ...args]] of steps) {
 
 console.log("\n=== vitest");
 const report = join(root, ".tmp", "vitest-report.json");
+const matrix = join(root, ".tmp", "fault-matrix.txt");
 rmSync(report, { force: true });
+rmSync(matrix, { force: true });
 const extra = process.argv.slice(2);
 spawnSync(node, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra], {
   cwd: root,
@@ -47,5 +49,6 @@ if (existsSync(report)) {
   failed++;
 }
 
+if (existsSync(matrix)) console.log(`\n${readFileSync(matrix, "utf8")}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -98,9 +98,19 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const init = hooks.prepare ? await hooks.prepare(id, input) : input;
     const issues = validateCall(meta, init);
     if (issues.length) throw new ValidationError(provider, id, issues);
+    // Credentials the caller passes in (a refresh_token, a code) are secrets too.
+    redactor.learn(init.body).learn(init.params?.query);
+    // The caller's signal is followed through a per-call controller that is unlinked when the call settles:
+    // Node's fetch would otherwise leave one listener per call on a long-lived signal until garbage collection.
+    const callerSignal = init.signal;
+    const link = callerSignal ? new AbortController() : undefined;
+    const follow = () => link!.abort(callerSignal!.reason);
+    if (callerSignal?.aborted) follow();
+    else callerSignal?.addEventListener("abort", follow, { once: true });
+    const base = link ? { ...init, signal: link.signal } : init;
     const fetchInit = meta.body?.contentType === FORM
-      ? { ...init, bodySerializer: formSerializer, headers: { ...(init.headers as object), "Content-Type": FORM } }
-      : init;
+      ? { ...base, bodySerializer: formSerializer, headers: { ...(init.headers as object), "Content-Type": FORM } }
+      : base;
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await wire.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
@@ -112,9 +122,12 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
         operation: id,
         reason: invalid ? "invalid-body" : "network",
         message: invalid ? "the response body is not valid JSON" : "the request failed",
-        cause: error,
+        // V8's JSON.parse message quotes ~10 characters of the body around the error: keep only its start.
+        cause: invalid ? new SyntaxError((error as Error).message.replace(/,\s*(\.\.\.)?".*$/s, "")) : error,
         redactor,
       });
+    } finally {
+      callerSignal?.removeEventListener("abort", follow);
     }
     return settle(id, meta, result);
   }

@@ -3,6 +3,8 @@
 
 const MASK = "[REDACTED]";
 const ENCODED_MASK = encodeURIComponent(MASK);
+/** Headers whose value is a URL: its query may carry a credential (SOOP's auth/code redirect: `?code=`). */
+const URL_HEADER = /^(location|content-location)$/i;
 /** Field and header names whose values are always masked, whatever they hold. */
 const SENSITIVE_NAME = /^(authorization|proxy-authorization|cookie|set-cookie|arc-license-key|access_token|refresh_token|client_secret|sign|code|apisecret|appsecret|secret|secretkey|password|broad_pwd|token|accesstoken|streamingtoken|streamkey|stream_key)$/i;
 
@@ -45,15 +47,33 @@ export class Redactor {
     return out;
   }
 
-  /** A URL with sensitive query values and known secrets masked. */
-  url(input: string): string {
-    try {
-      const url = new URL(input);
-      for (const key of [...url.searchParams.keys()]) if (SENSITIVE_NAME.test(key)) url.searchParams.set(key, MASK);
-      return this.text(url.toString()).replaceAll(ENCODED_MASK, MASK);
-    } catch {
-      return this.text(input);
+  /** Remembers the string values of sensitive fields in a JSON-like value (e.g. a refresh_token the caller passes). */
+  learn(input: unknown, depth = 0): this {
+    if (depth > 20 || input === null || typeof input !== "object") return this;
+    for (const [k, v] of Object.entries(input)) {
+      if (typeof v === "string" && SENSITIVE_NAME.test(k)) this.add(v);
+      else this.learn(v, depth + 1);
     }
+    return this;
+  }
+
+  /** A URL (absolute or relative) with sensitive query values and known secrets masked. */
+  url(input: string): string {
+    let url: URL;
+    let relative = false;
+    try {
+      url = new URL(input);
+    } catch {
+      try {
+        url = new URL(input, "http://relative.invalid");
+        relative = true;
+      } catch {
+        return this.text(input);
+      }
+    }
+    for (const key of [...url.searchParams.keys()]) if (SENSITIVE_NAME.test(key)) url.searchParams.set(key, MASK);
+    const out = relative ? `${url.pathname}${url.search}${url.hash}` : url.toString();
+    return this.text(out).replaceAll(ENCODED_MASK, MASK);
   }
 
   /** A form body (a=1&b=2) with sensitive fields and known secrets masked. */
@@ -65,7 +85,7 @@ export class Redactor {
 
   headers(input: Headers): Record<string, string> {
     const out: Record<string, string> = {};
-    input.forEach((v, k) => (out[k] = SENSITIVE_NAME.test(k) ? MASK : this.text(v)));
+    input.forEach((v, k) => (out[k] = SENSITIVE_NAME.test(k) ? MASK : URL_HEADER.test(k) ? this.url(v) : this.text(v)));
     return out;
   }
 }

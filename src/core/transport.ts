@@ -47,6 +47,11 @@ function compileRoutes(operations: OperationIndex, baseUrl: string): Map<string,
   return routes;
 }
 
+// Node's fetch (undici) follows a Request's signal through WeakRefs: a Request nobody references can be
+// garbage-collected mid-flight, and then aborting its signal reaches nothing (no timeout, no caller abort).
+// Every Request whose signal matters stays referenced here until its attempt or call has settled.
+const inFlight = new Set<Request>();
+
 export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   const routes = compileRoutes(cfg.operations, cfg.baseUrl);
   const fail = (operation: string | undefined, reason: TransportError["reason"], message: string, cause?: unknown) =>
@@ -59,6 +64,15 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
 
   return async function transport(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const original = input instanceof Request && !init ? input : new Request(input, init);
+    inFlight.add(original);
+    try {
+      return await send(original);
+    } finally {
+      inFlight.delete(original);
+    }
+  };
+
+  async function send(original: Request): Promise<Response> {
     const route = routeOf(original);
     const op = route?.id;
     const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
@@ -92,8 +106,10 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       if (retry && spare && attempt < retry.maxRetries) next = spare.clone();
       let failure: TransportError | undefined;
       let response: Response | undefined;
+      const sending = new Request(current, { signal: controller.signal });
+      inFlight.add(sending);
       try {
-        const sent = await cfg.fetch(new Request(current, { signal: controller.signal }));
+        const sent = await cfg.fetch(sending);
         response = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
       } catch (error) {
         if (error instanceof TransportError) failure = error;
@@ -106,6 +122,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       } finally {
         clearTimeout(timer);
         userSignal.removeEventListener("abort", onAbort);
+        inFlight.delete(sending);
       }
 
       const canRetry = retry !== undefined && attempt < retry.maxRetries;
@@ -122,7 +139,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       if (wait > retry.maxRetryAfterMs || Date.now() + wait >= deadline) return response!;
       await pause(op, wait, userSignal);
     }
-  };
+  }
 
   async function pause(op: string | undefined, ms: number, signal: AbortSignal): Promise<void> {
     await sleep(ms, signal).catch((reason) => {

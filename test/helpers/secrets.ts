@@ -23,3 +23,25 @@ export async function caught(fn: () => Promise<unknown>): Promise<any> {
   }
   throw new Error("expected the call to fail, but it succeeded");
 }
+
+/** The forms a secret travels in: as is, URL-encoded, form-encoded (and the same for its base64 Basic pair). */
+export function secretVariants(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2)]);
+  return [...forms];
+}
+
+/** Every secret (in any of its travelling forms) found in any of the texts, with where it was found. */
+export function findSecrets(texts: readonly string[], secrets: readonly string[]): { secret: string; text: string }[] {
+  const hits: { secret: string; text: string }[] = [];
+  for (const secret of secrets) {
+    for (const form of secretVariants(secret)) {
+      for (const text of texts) if (text.includes(form)) hits.push({ secret: form, text: text.slice(Math.max(0, text.indexOf(form) - 120), text.indexOf(form) + form.length + 40) });
+    }
+  }
+  return hits;
+}
+
+/** The secrets an error shows in String(err), err.stack, JSON.stringify(err) or util.inspect(err, { depth: 10 }). */
+export function secretHits(err: unknown, secrets: readonly string[]): { secret: string; text: string }[] {
+  return findSecrets(renderings(err), secrets);
+}
