@@ -3,6 +3,6 @@ export { StreamspecError, ProviderError, TransportError, ValidationError, Config
 export type { Issue, TransportReason } from "./core/errors.js";
 export type { CommonOptions } from "./core/options.js";
 export type { RetryPolicy } from "./core/retry.js";
-export type { LogEvent } from "./core/logger.js";
+export type { LogEvent, Logger } from "./core/logger.js";
 export type { OperationMeta, OperationIndex, Credential } from "./core/operation.js";
 export type { CallInit } from "./core/client.js";

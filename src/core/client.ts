@@ -5,7 +5,6 @@ import createClient, { type Client, type FetchOptions, type Middleware } from "o
 import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from "openapi-typescript-helpers";
 import { ProviderError, StreamspecError, TransportError, ValidationError } from "./errors.js";
 import { FORM, formBodyMiddleware, formSerializer } from "./form.js";
-import { loggingMiddleware } from "./logger.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import { DEFAULTS, checkBaseUrl, checkPositive, type CommonOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
@@ -83,11 +82,11 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     retry: resolveRetryPolicy(options.retry),
     redactor,
     limiter: hooks.limiter,
+    logger: options.logger,
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
   wire.use(formBodyMiddleware(operations));
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
-  if (options.logger) wire.use(loggingMiddleware(options.logger, redactor));
 
   const methods: Record<string, (init?: CallInit) => Promise<unknown>> = {};
   for (const [id, meta] of Object.entries(operations)) {

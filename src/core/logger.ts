@@ -1,29 +1,30 @@
-// Debug logging as middleware, registered last so it sees the request exactly as sent (credentials included)
-// and masks them before the caller's logger does.
-import type { Middleware } from "openapi-fetch";
+// Debug logging, done by the transport for every attempt (retries and re-sends included) on the request exactly
+// as sent, credentials included — so everything is masked here, before the caller's logger sees it.
 import { isForm } from "./form.js";
 import type { Redactor } from "./redact.js";
 
 export type LogEvent =
-  | { type: "request"; method: string; url: string; headers: Record<string, string>; body?: string }
-  | { type: "response"; method: string; url: string; status: number; headers: Record<string, string> };
+  | { type: "request"; attempt: number; method: string; url: string; headers: Record<string, string>; body?: string }
+  | { type: "response"; attempt: number; method: string; url: string; status: number; headers: Record<string, string> }
+  | { type: "error"; attempt: number; method: string; url: string; error: string };
 
-export function loggingMiddleware(log: (event: LogEvent) => void, redactor: Redactor): Middleware {
-  return {
-    async onRequest({ request }) {
-      let body: string | undefined;
-      if (request.body) {
-        const text = await request.clone().text();
-        body = isForm(request) ? redactor.form(text) : redactor.text(JSON.stringify(redactor.value(safeJson(text))));
-      }
-      log({ type: "request", method: request.method, url: redactor.url(request.url), headers: redactor.headers(request.headers), body });
-      return undefined;
-    },
-    onResponse({ request, response }) {
-      log({ type: "response", method: request.method, url: redactor.url(request.url), status: response.status, headers: redactor.headers(response.headers) });
-      return undefined;
-    },
-  };
+export type Logger = (event: LogEvent) => void;
+
+export async function logRequest(log: Logger, redactor: Redactor, request: Request, attempt: number): Promise<void> {
+  let body: string | undefined;
+  if (request.body) {
+    const text = await request.clone().text();
+    body = isForm(request) ? redactor.form(text) : redactor.text(JSON.stringify(redactor.value(safeJson(text))));
+  }
+  log({ type: "request", attempt, method: request.method, url: redactor.url(request.url), headers: redactor.headers(request.headers), body });
+}
+
+export function logResponse(log: Logger, redactor: Redactor, request: Request, response: Response, attempt: number): void {
+  log({ type: "response", attempt, method: request.method, url: redactor.url(request.url), status: response.status, headers: redactor.headers(response.headers) });
+}
+
+export function logError(log: Logger, redactor: Redactor, request: Request, error: Error, attempt: number): void {
+  log({ type: "error", attempt, method: request.method, url: redactor.url(request.url), error: redactor.text(`${error.name}: ${error.message}`) });
 }
 
 function safeJson(text: string): unknown {

@@ -1,7 +1,7 @@
 // Options every factory takes (design.md), and the checks that turn unusable ones into a ConfigError.
 import { ConfigError } from "./errors.js";
 import type { RetryPolicy } from "./retry.js";
-import type { LogEvent } from "./logger.js";
+import type { Logger } from "./logger.js";
 
 export interface CommonOptions {
   /** Default: the provider's production URL (Arctos has none: required there). */
@@ -20,8 +20,8 @@ export interface CommonOptions {
   maxResponseBytes?: number;
   /** Allow a non-loopback `http:` base URL (credentials would travel in clear text). */
   allowInsecureHttp?: boolean;
-  /** Debug logging; secrets are masked in headers, query strings and bodies before the logger sees them. */
-  logger?: (event: LogEvent) => void;
+  /** Debug logging of every attempt; secrets are masked in headers, query strings and bodies before it sees them. */
+  logger?: Logger;
 }
 
 export const DEFAULTS = {

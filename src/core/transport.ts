@@ -2,6 +2,7 @@
 // and retries. It sits under every middleware, so the wire layer (client.GET/POST) and the named operations
 // share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
 import { TransportError } from "./errors.js";
+import { logError, logRequest, logResponse, type Logger } from "./logger.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import type { Redactor } from "./redact.js";
 import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy } from "./retry.js";
@@ -22,6 +23,7 @@ export interface TransportConfig {
   maxResponseBytes: number;
   redactor: Redactor;
   limiter?: Limiter;
+  logger?: Logger;
 }
 
 interface Route {
@@ -109,7 +111,9 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       const sending = new Request(current, { signal: controller.signal });
       inFlight.add(sending);
       try {
+        if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);
         const sent = await cfg.fetch(sending);
+        if (cfg.logger) logResponse(cfg.logger, cfg.redactor, sending, sent, attempt + 1);
         response = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
       } catch (error) {
         if (error instanceof TransportError) failure = error;
@@ -119,6 +123,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
             ? fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`)
             : fail(op, "timeout", `no complete answer within ${cfg.timeoutMs} ms`);
         } else failure = fail(op, "network", `the request failed: ${describe(error)}`, error);
+        if (cfg.logger) logError(cfg.logger, cfg.redactor, sending, failure, attempt + 1);
       } finally {
         clearTimeout(timer);
         userSignal.removeEventListener("abort", onAbort);

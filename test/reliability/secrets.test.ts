@@ -142,9 +142,9 @@ describe("logger masks secrets for every provider", () => {
     expect(new URLSearchParams(station.body).get("access_token")).toBe("[REDACTED]");
 
     const arctos = await logEvents(arctosKit);
-    const code = arctos.ok.find((e) => e.type === "request" && e.url.endsWith("/api/auth/code"))!;
+    const code = arctos.ok.find((e) => e.type === "request" && e.url.endsWith("/api/auth/code")) as Extract<LogEvent, { type: "request" }>;
     expect(code.headers["arc-license-key"]).toBe("[REDACTED]");
-    const check = arctos.ok.find((e) => e.type === "request" && e.url.endsWith("/api/auth/check"))!;
+    const check = arctos.ok.find((e) => e.type === "request" && e.url.endsWith("/api/auth/check")) as Extract<LogEvent, { type: "request" }>;
     expect(check.headers.authorization).toBe("[REDACTED]");
   });
 

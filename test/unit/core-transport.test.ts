@@ -178,3 +178,27 @@ describe("timeouts, deadline, abort, size", () => {
     expect(pulled).toBeLessThan(10); // stopped reading, did not buffer the rest
   });
 });
+
+describe("logger", () => {
+  it("logs every attempt of a retried call, with its number, and the final answer", async () => {
+    const events: { type: string; attempt: number; status?: number }[] = [];
+    const fetch = recordingFetch((_, i) => (i < 2 ? json({}, 503) : ok204()));
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast, logger: (e) => void events.push(e) });
+    await del(c);
+    expect(events.map((e) => `${e.type}#${e.attempt}${"status" in e ? `:${e.status}` : ""}`)).toEqual([
+      "request#1", "response#1:503", "request#2", "response#2:503", "request#3", "response#3:204",
+    ]);
+  });
+
+  it("logs a failed attempt as an error event, masked", async () => {
+    const events: { type: string; error?: string }[] = [];
+    const fetch = recordingFetch(() => {
+      throw new TypeError("fetch failed: secret-123");
+    });
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: false, logger: (e) => void events.push(e) });
+    await caught(() => login(c));
+    expect(events.map((e) => e.type)).toEqual(["request", "error"]);
+    expect(events[1]!.error).toContain("TransportError");
+    expect(JSON.stringify(events)).not.toContain("secret-123");
+  });
+});
