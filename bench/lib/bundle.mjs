@@ -1,0 +1,50 @@
+// Section 4: what each subpath costs a bundle. Each dist entry is bundled with esbuild (platform node, ESM,
+// minified, openapi-fetch included), then gzipped (level 9). The metafile says which inputs went in: no
+// provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module.
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+/** The inputs of one bundle, grouped: openapi-fetch, core, this provider's src/ and generated/. */
+function group(path, provider) {
+  if (path.includes("node_modules/")) return path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)[1];
+  if (path.includes("/core/")) return "src/core";
+  if (path.includes(`/src/${provider}/`)) return `src/${provider}`;
+  if (path.includes(`/generated/${provider}.`)) return `generated/${provider}`;
+  return "other";
+}
+
+/** → { [provider]: { minBytes, gzipBytes, inputs, foreign: [paths], byGroup: { group: bytes in the minified output } } } */
+export async function run({ root, providers }) {
+  const out = {};
+  for (const provider of providers) {
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: [`dist/src/${provider}/index.js`],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0].contents;
+    const inputs = Object.keys(result.metafile.inputs);
+    const others = providers.filter((p) => p !== provider);
+    const foreign = inputs.filter((path) => others.some((o) => path.includes(`src/${o}/`) || path.includes(`generated/${o}.`)));
+    const byGroup = {};
+    const output = Object.values(result.metafile.outputs)[0];
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const g = group(path, provider);
+      byGroup[g] = (byGroup[g] ?? 0) + bytesInOutput;
+    }
+    out[provider] = {
+      minBytes: code.byteLength,
+      gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+      inputs: inputs.length,
+      foreign,
+      byGroup,
+    };
+  }
+  return out;
+}
