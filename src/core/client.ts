@@ -9,6 +9,7 @@ import type { OperationIndex, OperationMeta } from "./operation.js";
 import { DEFAULTS, checkBaseUrl, checkPositive, type CommonOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
 import { resolveRetryPolicy } from "./retry.js";
+import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
 import { createTransport, type Limiter } from "./transport.js";
 import { validateCall } from "./validate-call.js";
 
@@ -101,12 +102,14 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     redactor.learn(init.body).learn(init.params?.query);
     // The caller's signal is followed through a per-call controller that is unlinked when the call settles:
     // Node's fetch would otherwise leave one listener per call on a long-lived signal until garbage collection.
+    // The same controller serves the transport's first attempt (FIRST_ATTEMPT), so that Request is not copied.
     const callerSignal = init.signal;
-    const link = callerSignal ? new AbortController() : undefined;
-    const follow = () => link!.abort(callerSignal!.reason);
+    const link = new AbortController();
+    const follow = () => link.abort(callerSignal!.reason);
     if (callerSignal?.aborted) follow();
     else callerSignal?.addEventListener("abort", follow, { once: true });
-    const base = link ? { ...init, signal: link.signal } : init;
+    const first: FirstAttempt = { controller: link, caller: callerSignal };
+    const base = { ...init, signal: link.signal, [FIRST_ATTEMPT]: first };
     const fetchInit = meta.body?.contentType === FORM
       ? { ...base, bodySerializer: formSerializer, headers: { ...(init.headers as object), "Content-Type": FORM } }
       : base;

@@ -2,6 +2,7 @@
 // credential injection needs to read and extend a form that is already serialised.
 import type { Middleware } from "openapi-fetch";
 import type { OperationIndex, OperationMeta } from "./operation.js";
+import { rebuild } from "./request.js";
 
 export const FORM = "application/x-www-form-urlencoded";
 
@@ -27,18 +28,19 @@ export function isForm(request: Request): boolean {
 
 /** The request with `fields` added to its form body (creating one if it had none). */
 export async function withFormFields(request: Request, fields: Record<string, string>): Promise<Request> {
-  const params = new URLSearchParams(request.body ? await request.clone().text() : "");
+  // The old request is replaced, so its body is read, not cloned.
+  const params = new URLSearchParams(request.body ? await request.text() : "");
   for (const [k, v] of Object.entries(fields)) params.set(k, v);
   const headers = new Headers(request.headers);
   headers.set("content-type", FORM);
-  return new Request(request, { body: params.toString(), headers });
+  return rebuild(request, request.url, { method: request.method, headers, body: params.toString(), signal: request.signal });
 }
 
 /** The request with `fields` added to its query string. */
 export function withQueryFields(request: Request, fields: Record<string, string>): Request {
   const url = new URL(request.url);
   for (const [k, v] of Object.entries(fields)) url.searchParams.set(k, v);
-  return new Request(url, request);
+  return rebuild(request, url, request);
 }
 
 /** `METHOD path-template` → operation, for middleware that sees openapi-fetch's schemaPath. */
@@ -58,7 +60,7 @@ export function formBodyMiddleware(operations: OperationIndex): Middleware {
       const body = toForm(JSON.parse(await request.text())).toString();
       const headers = new Headers(request.headers);
       headers.set("content-type", FORM);
-      return new Request(request.url, { method: request.method, headers, body, signal: request.signal });
+      return rebuild(request, request.url, { method: request.method, headers, body, signal: request.signal });
     },
   };
 }

@@ -3,6 +3,7 @@
 // share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
 import { TransportError } from "./errors.js";
 import { logError, logRequest, logResponse, type Logger } from "./logger.js";
+import { firstAttemptOf } from "./request.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import type { Redactor } from "./redact.js";
 import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy } from "./retry.js";
@@ -49,6 +50,8 @@ function compileRoutes(operations: OperationIndex, baseUrl: string): Map<string,
   return routes;
 }
 
+const NEVER = new AbortController().signal;
+
 // Node's fetch (undici) follows a Request's signal through WeakRefs: a Request nobody references can be
 // garbage-collected mid-flight, and then aborting its signal reaches nothing (no timeout, no caller abort).
 // Every Request whose signal matters stays referenced here until its attempt or call has settled.
@@ -78,7 +81,10 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     const route = routeOf(original);
     const op = route?.id;
     const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
-    const userSignal = original.signal;
+    // A named operation hands over its first attempt's controller (see firstAttempt): that Request can go out
+    // as it is instead of being copied, and the caller's own signal is the one that means "aborted".
+    const owned = firstAttemptOf(original);
+    const userSignal = owned ? (owned.caller ?? NEVER) : original.signal;
     const deadline = Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
     let spare = retry && original.body ? original.clone() : undefined;
@@ -95,9 +101,10 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`);
       const budget = Math.min(cfg.timeoutMs, remaining);
-      const controller = new AbortController();
+      const reuse = owned !== undefined && attempt === 0;
+      const controller = reuse ? owned.controller : new AbortController();
       const onAbort = () => controller.abort(userSignal.reason);
-      userSignal.addEventListener("abort", onAbort, { once: true });
+      if (!reuse) userSignal.addEventListener("abort", onAbort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -108,7 +115,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       if (retry && spare && attempt < retry.maxRetries) next = spare.clone();
       let failure: TransportError | undefined;
       let response: Response | undefined;
-      const sending = new Request(current, { signal: controller.signal });
+      const sending = reuse ? current : new Request(current, { signal: controller.signal });
       inFlight.add(sending);
       try {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);

@@ -44,6 +44,20 @@ function regex(source: string): RegExp {
   return re;
 }
 
+function codePoints(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff || i + 1 === value.length) n++;
+    else {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+      n++;
+    }
+  }
+  return n;
+}
+
 function typeOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
@@ -86,12 +100,12 @@ export function validate(schema: Schema, value: unknown, path: string, issues: I
   }
 
   if (typeof value === "string") {
-    const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) {
-      add("minLength", `must be at least ${schema.minLength} characters, got ${length}`);
+    // Lengths count code points; UTF-16 length is an upper bound, so most strings need no counting at all.
+    if (schema.minLength !== undefined && value.length < schema.minLength * 2 && codePoints(value) < schema.minLength) {
+      add("minLength", `must be at least ${schema.minLength} characters, got ${codePoints(value)}`);
     }
-    if (schema.maxLength !== undefined && length > schema.maxLength) {
-      add("maxLength", `must be at most ${schema.maxLength} characters, got ${length}`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength && codePoints(value) > schema.maxLength) {
+      add("maxLength", `must be at most ${schema.maxLength} characters, got ${codePoints(value)}`);
     }
     if (schema.pattern !== undefined && !regex(schema.pattern).test(value)) {
       add("pattern", `must match ${schema.pattern}`);

@@ -5,6 +5,7 @@
 import type { Middleware } from "openapi-fetch";
 import { ConfigError } from "../core/errors.js";
 import { FORM, operationLookup } from "../core/form.js";
+import { rebuild } from "../core/request.js";
 import type { OperationIndex, OperationMeta } from "../core/operation.js";
 import { nonBlank, signPolyvParams, type PolyvSignatureMethod } from "./sign.js";
 
@@ -61,7 +62,8 @@ export function polyvSigning(operations: OperationIndex, cfg: SigningConfig): Mi
       const url = new URL(request.url);
       const query = nonBlank(Object.fromEntries(url.searchParams));
       const usesBody = Object.values(plan).includes("body");
-      const form = usesBody ? nonBlank(Object.fromEntries(new URLSearchParams(request.body ? await request.clone().text() : ""))) : undefined;
+      // The request is replaced below, so its form body is read, not cloned.
+      const form = usesBody ? nonBlank(Object.fromEntries(new URLSearchParams(request.body ? await request.text() : ""))) : undefined;
       const at = (place: Place) => (place === "query" ? query : form!);
 
       for (const name of ["appId", "timestamp", "signatureMethod", "sign"] as const) {
@@ -75,13 +77,10 @@ export function polyvSigning(operations: OperationIndex, cfg: SigningConfig): Mi
       at(plan.sign).sign = signPolyvParams(signed, cfg.appSecret, method);
 
       url.search = new URLSearchParams(query).toString();
-      let next = new Request(url, request);
-      if (form) {
-        const headers = new Headers(next.headers);
-        headers.set("content-type", FORM);
-        next = new Request(next, { body: new URLSearchParams(form).toString(), headers });
-      }
-      return next;
+      if (!form) return rebuild(request, url, request);
+      const headers = new Headers(request.headers);
+      headers.set("content-type", FORM);
+      return rebuild(request, url, { method: request.method, headers, body: new URLSearchParams(form).toString(), signal: request.signal });
     },
   };
 }

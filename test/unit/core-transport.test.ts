@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
 import { ProviderError, TransportError } from "../../src/index.js";
 import { backoffDelay, resolveRetryPolicy, retryAfterDelay } from "../../src/core/retry.js";
+import { FIRST_ATTEMPT } from "../../src/core/request.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
 import { caught } from "../helpers/secrets.js";
 
@@ -200,5 +201,28 @@ describe("logger", () => {
     expect(events.map((e) => e.type)).toEqual(["request", "error"]);
     expect(events[1]!.error).toContain("TransportError");
     expect(JSON.stringify(events)).not.toContain("secret-123");
+  });
+});
+
+describe("first attempt", () => {
+  it("a named operation's first attempt is openapi-fetch's own Request, not a copy; a retry sends a copy", async () => {
+    const seen: boolean[] = [];
+    const fetch = (async (input: Request) => {
+      seen.push(FIRST_ATTEMPT in input);
+      return seen.length === 1 ? json({}, 503) : ok204();
+    }) as unknown as typeof globalThis.fetch;
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast });
+    await del(c);
+    expect(seen).toEqual([true, false]);
+  });
+
+  it("the first attempt's timeout still reads as a timeout, and the caller's abort as an abort", async () => {
+    const hang = ((input: Request) => new Promise((_, reject) => input.signal.addEventListener("abort", () => reject(input.signal.reason)))) as unknown as typeof globalThis.fetch;
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch: hang, timeoutMs: 30, retry: false });
+    expect(await caught(() => login(c))).toMatchObject({ reason: "timeout" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 10);
+    const slow = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch: hang, timeoutMs: 5_000, retry: false });
+    expect(await caught(() => slow.loginMember({ body: { appUserId: "u1" }, signal: controller.signal }))).toMatchObject({ reason: "aborted" });
   });
 });
