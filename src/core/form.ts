@@ -33,14 +33,14 @@ export async function withFormFields(request: Request, fields: Record<string, st
   for (const [k, v] of Object.entries(fields)) params.set(k, v);
   const headers = new Headers(request.headers);
   headers.set("content-type", FORM);
-  return rebuild(request, request.url, { method: request.method, headers, body: params.toString(), signal: request.signal });
+  return rebuild(request, request.url, { method: request.method, headers, body: params.toString() });
 }
 
 /** The request with `fields` added to its query string. */
 export function withQueryFields(request: Request, fields: Record<string, string>): Request {
   const url = new URL(request.url);
   for (const [k, v] of Object.entries(fields)) url.searchParams.set(k, v);
-  return rebuild(request, url, request);
+  return rebuild(request, url, { method: request.method, headers: request.headers, body: request.body });
 }
 
 /** `METHOD path-template` → operation, for middleware that sees openapi-fetch's schemaPath. */
@@ -60,7 +60,7 @@ export function formBodyMiddleware(operations: OperationIndex): Middleware {
       const body = toForm(JSON.parse(await request.text())).toString();
       const headers = new Headers(request.headers);
       headers.set("content-type", FORM);
-      return rebuild(request, request.url, { method: request.method, headers, body, signal: request.signal });
+      return rebuild(request, request.url, { method: request.method, headers, body });
     },
   };
 }

@@ -18,10 +18,19 @@ export function firstAttemptOf(request: Request): FirstAttempt | undefined {
   return (request as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT];
 }
 
-/** `new Request(input, init)` that keeps `from`'s first-attempt controller. */
-export function rebuild(from: Request, input: Request | URL | string, init?: RequestInit): Request {
-  const next = new Request(input, init);
+/**
+ * A replacement for `from` at `url` with `init` (method, headers, body), keeping its first-attempt controller.
+ * The replacement follows that controller's signal directly: Node's fetch links following signals through
+ * WeakRefs, so following `from.signal` (a Request about to be dropped) could lose the timeout to a GC.
+ */
+export function rebuild(from: Request, url: URL | string, init: Omit<RequestInit, "signal">): Request {
   const first = firstAttemptOf(from);
+  const body = init.body;
+  const next = new Request(url, {
+    ...init,
+    signal: first ? first.controller.signal : from.signal,
+    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
   if (first) (next as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT] = first;
   return next;
 }

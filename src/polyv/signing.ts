@@ -77,10 +77,10 @@ export function polyvSigning(operations: OperationIndex, cfg: SigningConfig): Mi
       at(plan.sign).sign = signPolyvParams(signed, cfg.appSecret, method);
 
       url.search = new URLSearchParams(query).toString();
-      if (!form) return rebuild(request, url, request);
+      if (!form) return rebuild(request, url, { method: request.method, headers: request.headers, body: request.body });
       const headers = new Headers(request.headers);
       headers.set("content-type", FORM);
-      return rebuild(request, url, { method: request.method, headers, body: new URLSearchParams(form).toString(), signal: request.signal });
+      return rebuild(request, url, { method: request.method, headers, body: new URLSearchParams(form).toString() });
     },
   };
 }

@@ -7,7 +7,7 @@ import type { LogEvent } from "../../src/index.js";
 import { TransportError, ValidationError } from "../../src/index.js";
 import { startFaultServer } from "../helpers/fault-server.js";
 import { recordingFetch } from "../helpers/fetch.js";
-import { flipflopKit, responderFetch, SECRETS, soopKit } from "../helpers/providers.js";
+import { flipflopKit, polyvKit, responderFetch, SECRETS, soopKit } from "../helpers/providers.js";
 import { caught, renderings } from "../helpers/secrets.js";
 
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (setFlagsFromString("--expose-gc"), runInNewContext("gc"));
@@ -15,12 +15,18 @@ const LOGIN = flipflopKit.calls.loginMember!;
 const within = <T>(ms: number, p: Promise<T>) => Promise.race([p, new Promise<"still pending">((r) => setTimeout(() => r("still pending"), ms))]);
 
 describe("bug 1: a garbage collection during an attempt disables the timeout and the caller's abort", () => {
-  it("the per-attempt timeout still fires (Node's own fetch, no test wrapper)", async () => {
-    const server = await startFaultServer({ respond: flipflopKit.responder() });
+  // Polyv and SOOP middleware replace the Request openapi-fetch built: the replacement must still time out.
+  it.each([
+    ["flipflop.loginMember", flipflopKit, "loginMember"],
+    ["polyv.saveViewerCustomFieldValues", polyvKit, "saveViewerCustomFieldValues"],
+    ["soop.updateBroadcastInfo", soopKit, "updateBroadcastInfo"],
+  ] as const)("%s: the per-attempt timeout still fires (Node's own fetch, no test wrapper)", async (_, kit, id) => {
+    const op = (kit.calls as Record<string, typeof LOGIN>)[id]!;
+    const server = await startFaultServer({ respond: kit.responder() });
     try {
-      server.fault(LOGIN.path, { kind: "hang" });
-      const c = flipflopKit.make({ baseUrl: server.url, timeoutMs: 300 });
-      const call = caught(() => LOGIN.call(c));
+      server.fault(op.path, { kind: "hang" });
+      const c = (kit.make as (o: object) => never)({ baseUrl: server.url, timeoutMs: 300 });
+      const call = caught(() => op.call(c));
       setTimeout(gc, 100);
       expect(await within(3_000, call)).toMatchObject({ name: "TransportError", reason: "timeout" });
     } finally {
