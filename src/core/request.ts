@@ -27,6 +27,14 @@ export function rebuild(from: Request, url: URL | string, init: Omit<RequestInit
   const first = firstAttemptOf(from);
   const body = init.body;
   const next = new Request(url, {
+    // Everything else about the request (a manual redirect, say) stays as it was.
+    redirect: from.redirect,
+    cache: from.cache,
+    credentials: from.credentials,
+    integrity: from.integrity,
+    keepalive: from.keepalive,
+    mode: from.mode,
+    referrerPolicy: from.referrerPolicy,
     ...init,
     signal: first ? first.controller.signal : from.signal,
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
