@@ -11,15 +11,6 @@ export const info = {
     "https://api-healthplus-sit.arctos.tw"
   ],
   "factory": "createArctosClient",
-  "options": {
-    "licenseKey": "YOUR_LICENSE_KEY",
-    "baseUrl": "https://api-healthplus-sit.arctos.tw",
-    "clientId": "arctos-webapp",
-    "user": {
-      "user_id": "USER-12345678",
-      "role": "MODERATOR"
-    }
-  },
   "reauthCodes": [
     1404,
     1405

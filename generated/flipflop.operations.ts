@@ -11,11 +11,7 @@ export const info = {
     "https://api.flipflop.cloud",
     "https://api-sandbox.flipflop.cloud"
   ],
-  "factory": "createFlipFlopClient",
-  "options": {
-    "apiKey": "YOUR_API_KEY",
-    "apiSecret": "YOUR_API_SECRET"
-  }
+  "factory": "createFlipFlopClient"
 } as const satisfies ProviderInfo;
 
 export const operations = {

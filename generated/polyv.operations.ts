@@ -11,11 +11,6 @@ export const info = {
     "https://api.polyv.net"
   ],
   "factory": "createPolyvClient",
-  "options": {
-    "appId": "YOUR_APP_ID",
-    "appSecret": "YOUR_APP_SECRET",
-    "userId": "YOUR_USER_ID"
-  },
   "rateLimit": {
     "limit": 1500,
     "intervalMs": 10000

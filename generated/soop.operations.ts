@@ -11,11 +11,7 @@ export const info = {
     "https://openapi.sooplive.co.kr",
     "https://openapi.sooplive.com"
   ],
-  "factory": "createSoopClient",
-  "options": {
-    "clientId": "YOUR_CLIENT_ID",
-    "clientSecret": "YOUR_CLIENT_SECRET"
-  }
+  "factory": "createSoopClient"
 } as const satisfies ProviderInfo;
 
 export const operations = {

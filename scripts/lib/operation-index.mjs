@@ -135,11 +135,15 @@ export function buildOperationIndex(full, client) {
   return index;
 }
 
-/** Provider-wide facts for the runtime and the docs: the spec's info.x-streamspec plus its servers. */
+/**
+ * Provider-wide facts for the runtime: the spec's info.x-streamspec plus its servers. The placeholder factory
+ * options are for the docs' code samples only (scripts read them from the spec), so they stay out of the bundle.
+ */
 export function providerInfo(full) {
+  const { options: _samplesOnly, ...facts } = full.info["x-streamspec"] ?? {};
   return {
     title: full.info.title,
     servers: (full.servers ?? []).map((s) => s.url),
-    ...(full.info["x-streamspec"] ?? {}),
+    ...facts,
   };
 }
