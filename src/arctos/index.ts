@@ -11,6 +11,7 @@ import type { CommonOptions } from "../core/options.js";
 import { requireString } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
 import { TokenKeeper, type Token } from "../core/token.js";
+import { bufferedText } from "../core/transport.js";
 import { validateCall } from "../core/validate-call.js";
 import { arctosFailure } from "./errors.js";
 import { bearerRelogin } from "./relogin.js";
@@ -110,7 +111,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
 
 async function bodyOf(response: Response): Promise<unknown> {
   try {
-    return JSON.parse(await response.clone().text());
+    return JSON.parse(bufferedText(response) ?? (await response.clone().text()));
   } catch {
     return undefined;
   }

@@ -15,8 +15,11 @@ export interface BearerReloginOptions {
 }
 
 interface Sent {
-  /** An unread copy of the request, to send again after a new login. */
-  request: Request;
+  /**
+   * The request to send again after a new login: an unread copy when it has a body; otherwise the request itself,
+   * held weakly so that the orphan backstop below can still see it become garbage.
+   */
+  request: Request | WeakRef<Request>;
   /** The token it carried, so concurrent rejections of one token share one login. */
   token: string;
 }
@@ -50,7 +53,8 @@ export function bearerRelogin({ operations, keeper, rejected }: BearerReloginOpt
       if (!meta?.credentials.some((c) => c.kind === "bearer")) return undefined;
       const token = (await keeper.get()).accessToken;
       request.headers.set("Authorization", `Bearer ${token}`);
-      const entry: Sent = { request: request.clone(), token };
+      // A bodyless Request can be sent again as it is; only a body needs a copy (a clone tees its stream).
+      const entry: Sent = { request: request.body ? request.clone() : new WeakRef(request), token };
       sent.set(id, entry);
       orphans.register(request, id, entry);
       return undefined;
@@ -58,9 +62,11 @@ export function bearerRelogin({ operations, keeper, rejected }: BearerReloginOpt
     async onResponse({ response, options, id }) {
       const entry = take(id);
       if (!entry || !(await rejected(response))) return undefined;
+      const again = entry.request instanceof WeakRef ? entry.request.deref() : entry.request;
+      if (!again) return undefined; // cannot happen while openapi-fetch awaits this response; never loop on it
       const fresh = await keeper.renew(entry.token);
-      entry.request.headers.set("Authorization", `Bearer ${fresh.accessToken}`);
-      return options.fetch(entry.request);
+      again.headers.set("Authorization", `Bearer ${fresh.accessToken}`);
+      return options.fetch(again);
     },
     onError({ id }) {
       take(id);

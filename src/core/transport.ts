@@ -185,7 +185,20 @@ async function readBounded(response: Response, limit: number, tooLarge: () => Tr
   }
   const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
   const empty = response.status === 204 || response.status === 304;
-  return new Response(empty ? null : (body as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+  const bounded = new Response(empty ? null : (body as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+  if (!empty) buffered.set(bounded, body);
+  return bounded;
+}
+
+// The bytes of every bounded Response, so middleware that must look into a body (a re-auth check) can read them
+// without `response.clone()`, which tees the stream.
+const buffered = new WeakMap<Response, Uint8Array>();
+const utf8 = new TextDecoder();
+
+/** The text of a Response this transport produced, read from the bytes it already holds; else undefined. */
+export function bufferedText(response: Response): string | undefined {
+  const bytes = buffered.get(response);
+  return bytes === undefined ? undefined : utf8.decode(bytes);
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
