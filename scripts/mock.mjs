@@ -4,11 +4,12 @@ import { mockPortBase } from "./lib/ports.mjs";
 import { startPrism } from "./lib/prism.mjs";
 import { providers } from "./lib/registry.mjs";
 
-export async function startMocks() {
+/** One Prism mock per registered provider; `fixedPorts: false` takes free ports instead (the tests do). */
+export async function startMocks({ fixedPorts = true } = {}) {
   const list = providers();
   const mocks = [];
   try {
-    for (const [i, p] of list.entries()) mocks.push(await startPrism(p, { port: mockPortBase + i }));
+    for (const [i, p] of list.entries()) mocks.push(await startPrism(p, { port: fixedPorts ? mockPortBase + i : undefined }));
   } catch (error) {
     await Promise.all(mocks.map((m) => m.stop()));
     throw error;

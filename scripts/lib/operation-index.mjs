@@ -51,7 +51,8 @@ export function pruneSchema(schema) {
   return out;
 }
 
-function operationsOf(doc) {
+/** Every operation of a spec: its path, method, operation object and path-level parameters. */
+export function operationsOf(doc) {
   const ops = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {

@@ -1,18 +1,8 @@
 // Builds, from a spec alone, what the docs show besides Redoc's own rendering: a TypeScript call of every
 // operation through streamspec (x-codeSamples) and a curl line for the local mock.
-import { deref } from "./operation-index.mjs";
+import { deref, operationsOf } from "./operation-index.mjs";
 
-export const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
-
-export function operationsOf(spec) {
-  const out = [];
-  for (const [path, item] of Object.entries(spec.paths ?? {})) {
-    for (const method of METHODS) {
-      if (item[method]) out.push({ path, method, op: item[method], itemParams: item.parameters ?? [] });
-    }
-  }
-  return out;
-}
+export { operationsOf };
 
 /** An example value for a schema: its example, default, first enum value, or a plain value of its type. */
 export function exampleOf(schema = {}, name = "value") {

@@ -16,8 +16,6 @@ import { validateCall } from "../core/validate-call.js";
 import { arctosFailure } from "./errors.js";
 import { bearerRelogin } from "./relogin.js";
 
-const LICENSE_HEADER = "arc-license-key";
-
 export type ArctosUser = components["schemas"]["GetAuthCodeRequest"];
 export type ArctosRole = components["schemas"]["Role"];
 export type ArctosClientId = components["schemas"]["ClientId"];
@@ -90,10 +88,11 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
       return failure !== undefined && reauthCodes.includes(failure.code as number);
     },
   });
+  // The license key goes in the header the spec's apiKey scheme names (arc-license-key), where it asks for it.
   const license = headerCredential(
     operations,
-    (c) => c.kind === "apiKey" && c.in === "header" && c.name.toLowerCase() === LICENSE_HEADER,
-    LICENSE_HEADER,
+    (c) => c.kind === "apiKey" && c.in === "header",
+    (c) => (c as { name: string }).name,
     () => licenseKey,
   );
 

@@ -117,17 +117,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     try {
       result = await wire.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
     } catch (error) {
-      if (error instanceof StreamspecError) throw error;
-      const invalid = error instanceof SyntaxError;
-      throw new TransportError({
-        provider,
-        operation: id,
-        reason: invalid ? "invalid-body" : "network",
-        message: invalid ? "the response body is not valid JSON" : "the request failed",
-        // V8's JSON.parse message quotes ~10 characters of the body around the error: keep only its start.
-        cause: invalid ? new SyntaxError((error as Error).message.replace(/,\s*(\.\.\.)?".*$/s, "")) : error,
-        redactor,
-      });
+      throw thrownError({ provider, operation: id, redactor }, error);
     } finally {
       callerSignal?.removeEventListener("abort", follow);
     }
@@ -136,19 +126,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
 
   function settle(id: string, meta: OperationMeta, { data, error, response }: { data?: unknown; error?: unknown; response: Response }): unknown {
     const status = response.status;
-    if (!response.ok) {
-      const failure = hooks.failure(error, status, response);
-      throw new ProviderError({
-        provider,
-        operation: id,
-        status,
-        code: failure?.code,
-        message: failure?.message ?? `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
-        requestId: failure?.requestId,
-        body: truncate(error),
-        redactor,
-      });
-    }
+    if (!response.ok) throw statusError({ provider, operation: id, redactor }, hooks.failure, error, response);
     const promised = meta.responses[String(status)] ?? meta.responses[`${String(status)[0]}XX`];
     if (data === undefined && promised && promised.length > 0) {
       throw new TransportError({ provider, operation: id, reason: "invalid-body", message: `the ${status} response has an empty body where the spec promises ${promised[0]}`, redactor });
@@ -161,6 +139,41 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   }
 
   return Object.assign(wire, methods) as unknown as ProviderClient<Paths, Ops, Ids>;
+}
+
+interface ErrorContext {
+  provider: string;
+  operation: string;
+  redactor: Redactor;
+}
+
+/** What an error thrown by the wire layer means to a caller: a JSON parse failure or a failed request. */
+export function thrownError({ provider, operation, redactor }: ErrorContext, error: unknown): StreamspecError {
+  if (error instanceof StreamspecError) return error;
+  const invalid = error instanceof SyntaxError;
+  return new TransportError({
+    provider,
+    operation,
+    reason: invalid ? "invalid-body" : "network",
+    message: invalid ? "the response body is not valid JSON" : "the request failed",
+    // V8's JSON.parse message quotes ~10 characters of the body around the error: keep only its start.
+    cause: invalid ? new SyntaxError((error as Error).message.replace(/,\s*(\.\.\.)?".*$/s, "")) : error,
+    redactor,
+  });
+}
+
+/** The ProviderError for an HTTP error status, worded by the provider's failure reading when it has one. */
+export function statusError(ctx: ErrorContext, failure: ProviderHooks["failure"], body: unknown, response: Response): ProviderError {
+  const status = response.status;
+  const read = failure(body, status, response);
+  return new ProviderError({
+    ...ctx,
+    status,
+    code: read?.code,
+    message: read?.message ?? `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    requestId: read?.requestId,
+    body: truncate(body),
+  });
 }
 
 function truncate(body: unknown): unknown {

@@ -71,7 +71,7 @@ export function createPolyvClient(options: PolyvOptions): PolyvClient {
       redactor,
       middleware: [polyvSigning(operations, { provider, appId, appSecret, method, now })],
       limiter: resolveRateLimit(options.rateLimit),
-      failure: polyvFailure(redactor),
+      failure: polyvFailure,
       prepare(operationId: string, init: CallInit): CallInit {
         if (!index[operationId]?.params.path?.properties?.userId || init.params?.path?.userId !== undefined) return init;
         if (userId === undefined) {

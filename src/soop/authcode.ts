@@ -2,8 +2,8 @@
 // `?code=...` (or to its login page first). A server-side call must not follow that redirect to another host, so
 // getAuthCode asks for it unfollowed and reports where it points.
 import { provider } from "../../generated/soop.operations.js";
-import type { Failure } from "../core/client.js";
-import { ProviderError, StreamspecError, TransportError } from "../core/errors.js";
+import { statusError, thrownError, type Failure } from "../core/client.js";
+import { TransportError } from "../core/errors.js";
 import type { Redactor } from "../core/redact.js";
 
 export interface SoopAuthRedirect {
@@ -36,8 +36,7 @@ export async function getAuthCodeRedirect(ctx: Context, init: AuthCodeInit = {})
   try {
     result = await ctx.send({ ...init, redirect: "manual", parseAs: "text" });
   } catch (error) {
-    if (error instanceof StreamspecError) throw error;
-    throw new TransportError({ provider, operation, reason: "network", message: "the request failed", cause: error, redactor: ctx.redactor });
+    throw thrownError({ provider, operation, redactor: ctx.redactor }, error);
   }
   const { response, error } = result;
   const status = response.status;
@@ -50,14 +49,5 @@ export async function getAuthCodeRedirect(ctx: Context, init: AuthCodeInit = {})
     return { location, code: new URL(location).searchParams.get("code") ?? undefined };
   }
   if (response.ok) return { location: ctx.authorizeUrl(), code: undefined };
-  const failure = ctx.failure(error, status, response);
-  throw new ProviderError({
-    provider,
-    operation,
-    status,
-    code: failure?.code,
-    message: failure?.message ?? `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
-    body: error,
-    redactor: ctx.redactor,
-  });
+  throw statusError({ provider, operation, redactor: ctx.redactor }, ctx.failure, error, response);
 }
