@@ -63,7 +63,7 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../../tmp/streamspec-validators-otoXQI/group0.js
+// validators:group:0
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 var schema31 = { "$id": "op:getAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["user_id", "role"], "properties": { "user_id": { "type": "string", "minLength": 1 }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } } } }, "required": ["body"], "additionalProperties": false };

@@ -65,7 +65,7 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../../tmp/streamspec-validators-jmX0WI/group0.js
+// validators:group:0
 var op0 = validate20;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -173,7 +173,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
 validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "getAuthCode": op0, "getAuthTokenUseCode": op1, "checkAuthToken": op2 };
 
-// ../../../tmp/streamspec-validators-jmX0WI/group1.js
+// validators:group:1
 var __ajv0 = __toESM(require_ucs2length());
 var op02 = validate202;
 var schema31 = { "$id": "op:getAuthCode", "type": "object", "required": ["user_id", "role"], "properties": { "user_id": { "type": "string", "minLength": 1 }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } } };

@@ -63,7 +63,7 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../../tmp/streamspec-validators-VDn5GF/group0.js
+// validators:group:0
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;

@@ -65,7 +65,7 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../../tmp/streamspec-validators-0l0roi/group0.js
+// validators:group:0
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -366,7 +366,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
 validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "loginMember": op0, "deleteMembers": op1, "forceTerminateMemberStreamKey": op2 };
 
-// ../../../tmp/streamspec-validators-0l0roi/group1.js
+// validators:group:1
 var __ajv02 = __toESM(require_ucs2length());
 var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;

@@ -65,7 +65,7 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../../tmp/streamspec-validators-SuTkNw/group0.js
+// validators:group:0
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 var schema31 = { "$id": "op:saveViewerCustomFieldValues", "type": "object", "properties": { "query": { "type": "object", "properties": { "appId": { "type": "string", "minLength": 1 }, "timestamp": { "type": "string", "pattern": "^[0-9]{13}$" }, "sign": { "type": "string", "pattern": "^([0-9A-F]{32}|[0-9A-F]{64})$" }, "signatureMethod": { "type": "string", "enum": ["MD5", "SHA256"] } }, "required": ["appId", "timestamp", "sign"], "additionalProperties": false } }, "additionalProperties": false };
@@ -740,7 +740,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "saveViewerCustomFieldValues": op0, "updateChannelOauthCustom": op1 };
 
-// ../../../tmp/streamspec-validators-SuTkNw/group1.js
+// validators:group:1
 var __ajv02 = __toESM(require_ucs2length());
 var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;

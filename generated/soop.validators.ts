@@ -63,7 +63,7 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../../tmp/streamspec-validators-TPUC1P/group0.js
+// validators:group:0
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {

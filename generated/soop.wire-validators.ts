@@ -65,7 +65,7 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../../tmp/streamspec-validators-lzR9D4/group0.js
+// validators:group:0
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
@@ -5315,7 +5315,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
 validate34.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "getAuthCode": op0, "issueAuthCode": op1, "issueToken": op2, "getRtmpInfo": op3, "updateBroadcastInfo": op4, "resetStreamKey": op5, "listBroadcasts": op6, "getAquaComponent": op7, "listFilters": op8, "upsertFilter": op9, "deleteFilter": op10, "listCategories": op11, "getEmbedInfo": op12, "postEmbedInfo": op13, "getStationInfo": op14 };
 
-// ../../../tmp/streamspec-validators-lzR9D4/group1.js
+// validators:group:1
 var validators2 = {};
 const typed_jsonBodyValidators: ValidatorIndex = validators2;
 const typed_requestValidators: ValidatorIndex = validators;

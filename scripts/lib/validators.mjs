@@ -2,9 +2,6 @@
 // no Ajv, no eval and no `new Function` at run time, so they run where code generation from strings is forbidden
 // (Cloudflare Workers, strict CSP pages). Ajv's strict mode makes an unknown keyword or format fail the
 // generation instead of being dropped silently.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { build } from "esbuild";
 import Ajv2020 from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
@@ -85,27 +82,36 @@ function standalone(schemas, coerceTypes) {
  * @param {Record<string, { schemas: Record<string, object>, coerceTypes?: boolean }>} groups
  */
 export async function compileValidators(groups) {
-  const dir = mkdtempSync(join(tmpdir(), "streamspec-validators-"));
-  try {
-    const names = Object.keys(groups);
-    names.forEach((name, i) => writeFileSync(join(dir, `group${i}.js`), standalone(groups[name].schemas, groups[name].coerceTypes ?? false)));
-    writeFileSync(join(dir, "entry.js"), names.map((name, i) => `export { validators as ${name} } from "./group${i}.js";\n`).join(""));
-    const result = await build({
-      entryPoints: [join(dir, "entry.js")],
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      nodePaths: [join(root, "node_modules")],
-      legalComments: "inline",
-      logLevel: "silent",
-    });
-    const code = result.outputFiles[0].text;
-    // (A `require(` inside a string, or esbuild's own `__require` wrapper name, is not a call of Node's require.)
-    if (/(?<![\w.'"])require\(|\bnew Function\b|(?<![\w.])eval\(/.test(code)) throw new Error("compiled validators still need require/eval at run time");
-    return code;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const names = Object.keys(groups);
+  const sources = names.map((name) => standalone(groups[name].schemas, groups[name].coerceTypes ?? false));
+  // The groups are virtual modules, and paths are relative to the project, so the output (which names its
+  // modules in comments) is the same on every machine and checkout: `generate --check` compares it byte for byte.
+  const virtual = {
+    name: "validator-groups",
+    setup(b) {
+      b.onResolve({ filter: /^group:\d+$/ }, (args) => ({ path: args.path, namespace: "validators" }));
+      b.onLoad({ filter: /.*/, namespace: "validators" }, (args) => ({
+        contents: sources[Number(args.path.slice("group:".length))],
+        loader: "js",
+        resolveDir: root,
+      }));
+    },
+  };
+  const result = await build({
+    stdin: { contents: names.map((name, i) => `export { validators as ${name} } from "group:${i}";\n`).join(""), sourcefile: "validators.js", resolveDir: root },
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["main"],
+    plugins: [virtual],
+    legalComments: "inline",
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  // (A `require(` inside a string, or esbuild's own `__require` wrapper name, is not a call of Node's require.)
+  if (/(?<![\w.'"])require\(|\bnew Function\b|(?<![\w.])eval\(/.test(code)) throw new Error("compiled validators still need require/eval at run time");
+  return code;
 }
