@@ -115,12 +115,12 @@ function loginErrorCode(errors: readonly CompiledError[]): Code {
   return rules.find(([, broken]) => broken)?.[0] ?? "INVALID_HTTP_MESSAGE_BODY";
 }
 
-/** `Basic base64(apiKey:apiSecret)` → the pair; undefined when the header is absent or says nothing. */
+/** `Basic base64(apiKey:apiSecret)` → the pair; "empty" when the header is absent or carries nothing. */
 function basicPair(header: string | null): { user: string; password: string } | "empty" | "invalid" {
   if (header === null || header.trim() === "") return "empty";
-  const match = /^Basic\s+(\S*)\s*$/i.exec(header);
+  const match = /^Basic(?:\s+(\S*))?\s*$/i.exec(header);
   if (!match) return "invalid";
-  if (match[1] === "") return "empty";
+  if (!match[1]) return "empty";
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
