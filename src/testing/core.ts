@@ -325,6 +325,7 @@ export class FakeCore<Op extends string = string> implements Fake<Op> {
     const signal = request.signal;
     if (signal.aborted) throw signal.reason;
     const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    if (signal.aborted) throw signal.reason; // aborted while the body was read: never sent
     const outcome = this.process({ method: request.method, url: new URL(request.url), headers: new Headers(request.headers), body, ip: "127.0.0.1" });
     if (outcome.kind === "reset") throw networkError("ECONNRESET", "other side closed");
     if (outcome.kind === "timeout") {

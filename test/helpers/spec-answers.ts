@@ -2,8 +2,8 @@
 // the status must be one the operation declares, the media type one that status declares, and the body valid
 // against its schema (a JSONP answer both as text and, unwrapped, as the JSON it carries); required headers (the
 // 302's Location) must be there.
-import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import formats from "ajv-formats";
 import { expect } from "vitest";
 import type { RecordedRequest } from "../../src/testing/index.js";
 import { loadSpec } from "./spec.js";
@@ -37,13 +37,14 @@ function operation(doc: Json, id: string): Json {
 
 // Ajv ignores the spec's annotations and x- extensions (strict off); formats are checked.
 const ajv = new Ajv2020({ strict: false, allErrors: true, allowUnionTypes: true });
-addFormats(ajv);
+// ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose `default` is the plugin.
+(formats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
 function validator(provider: string, id: string, status: string, media: string, schema: Json): ValidateFunction {
   const key = `${provider} ${id} ${status} ${media}`;
-  let v = compiled.get(key);
-  if (!v) compiled.set(key, (v = ajv.compile(schema)));
+  const v = compiled.get(key) ?? ajv.compile(schema);
+  compiled.set(key, v);
   return v;
 }
 
@@ -89,7 +90,15 @@ export function answerProblems(provider: string, rec: RecordedRequest): string[]
     const inner = type.includes("javascript") ? JSONP.exec(body)?.[1] : undefined;
     if (type.includes("javascript")) {
       if (inner === undefined) problems.push(`${where} as ${type} that is not JSONP: ${body.slice(0, 100)}`);
-      else if (content["application/json"]) check("application/json", content["application/json"].schema, JSON.parse(inner));
+      else if (content["application/json"]) {
+        let data: unknown;
+        try {
+          data = JSON.parse(inner);
+        } catch {
+          problems.push(`${where} as JSONP whose argument is not JSON: ${body.slice(0, 100)}`);
+        }
+        if (data !== undefined) check("application/json", content["application/json"].schema, data);
+      }
     }
   }
   return problems;
