@@ -1,6 +1,6 @@
 // Section 4: what each subpath costs a bundle. Each dist entry is bundled with esbuild (platform node, ESM,
 // minified, openapi-fetch included), then gzipped (level 9). The metafile says which inputs went in: no
-// provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module.
+// provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module, nor the fakes.
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
@@ -31,7 +31,10 @@ export async function run({ root, providers }) {
     const code = result.outputFiles[0].contents;
     const inputs = Object.keys(result.metafile.inputs);
     const others = providers.filter((p) => p !== provider);
-    const foreign = inputs.filter((path) => others.some((o) => path.includes(`src/${o}/`) || path.includes(`generated/${o}.`)));
+    // Nor may it carry the test kit (streamspec/testing) or the wire validators only the fakes use.
+    const foreign = inputs.filter(
+      (path) => others.some((o) => path.includes(`src/${o}/`) || path.includes(`generated/${o}.`)) || path.includes("src/testing/") || path.includes(".wire-validators."),
+    );
     const byGroup = {};
     const output = Object.values(result.metafile.outputs)[0];
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
