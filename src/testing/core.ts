@@ -25,6 +25,11 @@ export interface FakeOptions {
    * time ahead of it; pass the fake's `now` to a client's `now` option so both agree.
    */
   now?: () => number;
+  /**
+   * Keep every request in `requests` (default true). `false` keeps only the counts (`count()`), for long runs
+   * where thousands of recorded requests would weigh on memory.
+   */
+  record?: boolean;
 }
 
 export interface ListenOptions {
@@ -77,9 +82,9 @@ export interface Fake<Op extends string = string> {
   readonly now: () => number;
   /** Moves the fake's clock forward, to expire codes, tokens, timestamps and rate-limit windows. */
   advance(ms: number): void;
-  /** Every request received so far, oldest first. */
+  /** Every request received so far, oldest first (none with `record: false`). */
   readonly requests: readonly RecordedRequest[];
-  /** How many requests an operation received (every request when no operationId is given). */
+  /** How many requests an operation received (every request when no operationId is given), recorded or not. */
   count(operationId?: Op): number;
   /** Makes the next `times` requests of an operation fail as `fault` says, instead of reaching the provider. */
   inject(operationId: Op, fault: Fault, options?: InjectOptions): void;
@@ -207,6 +212,10 @@ export class FakeCore<Op extends string = string> implements Fake<Op> {
   readonly fetch: typeof globalThis.fetch;
   readonly now: () => number;
   private offset = 0;
+  private readonly record: boolean;
+  /** Requests per operationId ("" for unrouted ones). */
+  private readonly counts = new Map<string, number>();
+  private total = 0;
   private readonly routes: Route[];
   private readonly faults = new Map<string, { fault: Fault; left: number }[]>();
   /** Requests held by a "timeout" fault in fetch mode: settled by close(). */
@@ -221,6 +230,8 @@ export class FakeCore<Op extends string = string> implements Fake<Op> {
     const base = options.now ?? Date.now;
     if (typeof base !== "function") throw new ConfigError(behaviour.provider, "now", "must be a function returning ms since the epoch");
     this.now = () => base() + this.offset;
+    this.record = options.record ?? true;
+    if (typeof this.record !== "boolean") throw new ConfigError(behaviour.provider, "record", "must be true or false");
     this.routes = compileRoutes(behaviour.operations);
     this.fetch = (input, init) => this.fetchIn(input, init);
   }
@@ -235,8 +246,7 @@ export class FakeCore<Op extends string = string> implements Fake<Op> {
   }
 
   count(operationId?: Op): number {
-    if (operationId === undefined) return this.requests.length;
-    return this.requests.reduce((n, r) => n + (r.operationId === operationId ? 1 : 0), 0);
+    return operationId === undefined ? this.total : (this.counts.get(operationId) ?? 0);
   }
 
   inject(operationId: Op, fault: Fault, options: InjectOptions = {}): void {
@@ -279,7 +289,9 @@ export class FakeCore<Op extends string = string> implements Fake<Op> {
       answer: undefined,
       fault: undefined,
     };
-    this.requests.push(record);
+    if (this.record) this.requests.push(record);
+    this.total++;
+    this.counts.set(route?.id ?? "", (this.counts.get(route?.id ?? "") ?? 0) + 1);
 
     const fault = route ? this.takeFault(route.id) : undefined;
     if (fault !== undefined) {

@@ -106,11 +106,15 @@ describe("signPolyvParams (fast-check)", () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Validation of every named operation under random input
 
-/** The init each kit's smallest valid call passes, captured by calling it on a recording stand-in client. */
-function validInit(kit: Kit, id: string): Record<string, any> {
+/**
+ * The init each kit's smallest valid call passes to operation `id`, captured by calling it on a recording stand-in
+ * client (a call that first asks for a code gets one from the stand-in).
+ */
+async function validInit(kit: Kit, id: string): Promise<Record<string, any>> {
   let captured: Record<string, any> = {};
-  const standIn = new Proxy({}, { get: () => (init?: Record<string, any>) => ((captured = init ?? {}), Promise.resolve()) });
-  void kit.calls[id]!.call(standIn);
+  const answer = { code: "stand-in-code", info: { code: "stand-in-code" } };
+  const standIn = new Proxy({}, { get: (_, name) => (init?: Record<string, any>) => (name === id && (captured = init ?? {}), Promise.resolve(answer)) });
+  await kit.calls[id]!.call(standIn);
   return captured;
 }
 
@@ -158,7 +162,7 @@ const cases = KITS.flatMap((kit) => Object.keys(kit.calls).map((id) => [`${kit.n
 
 describe("validation under random input (fast-check)", () => {
   it.each(cases)("%s: a ValidationError before anything is sent, or an answer (or ProviderError/TransportError) after", async (_label, kit, id) => {
-    const valid = validInit(kit, id);
+    const valid = await validInit(kit, id);
     const meta = kit.operations[id]!;
     const outcomes = { resolved: 0, invalid: 0, provider: 0, transport: 0 };
     await fc.assert(
