@@ -127,6 +127,15 @@ describe("the request record and the clock", () => {
     expect(fake.count("upsertFilter")).toBe(1);
   });
 
+  it("record: false keeps the counts and no requests", async () => {
+    const fake = createFakeArctos({ licenseKey: "k", record: false });
+    for (let i = 0; i < 3; i++) await fake.fetch("https://arctos.example/api/auth/check", { method: "POST" });
+    await fake.fetch("https://arctos.example/elsewhere");
+    expect(fake.requests).toEqual([]);
+    expect(fake.count("checkAuthToken")).toBe(3);
+    expect(fake.count()).toBe(4);
+  });
+
   it("advance() moves now(); it refuses a negative or non-finite step", () => {
     const fake = createFakeArctos({ licenseKey: "k", now: () => 1_000 });
     fake.advance(250);
@@ -193,6 +202,7 @@ describe("options a fake can not work with are a ConfigError naming them", () =>
     ["members[1]", () => createFakeFlipFlop({ ...ff, members: ["a1", "bad id"] })],
     ["members[1]", () => createFakeFlipFlop({ ...ff, members: ["a1", { appUserId: "a1" }] })],
     ["now", () => createFakeFlipFlop({ ...ff, now: 5 as never })],
+    ["record", () => createFakeFlipFlop({ ...ff, record: "no" as never })],
     ["appSecret", () => createFakePolyv({ appId: "a" } as never)],
     ["rateLimit.limit", () => createFakePolyv({ appId: "a", appSecret: "s", rateLimit: { limit: 0 } })],
     ["rateLimit.intervalMs", () => createFakePolyv({ appId: "a", appSecret: "s", rateLimit: { intervalMs: -1 } })],
