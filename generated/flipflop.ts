@@ -37,7 +37,7 @@ export interface paths {
          * Delete members
          * @description Deletes one or more members. Several appUserIds travel in the one path segment, separated by commas
          *     (`1,2,3`). Deleting a member that is already gone changes nothing, so the client may retry this call
-         *     (see `x-retry-safe-reason`).
+         *     (why: `x-retry-safe-reason`).
          */
         delete: operations["deleteMembers"];
         options?: never;

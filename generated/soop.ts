@@ -104,7 +104,7 @@ export interface paths {
          *     calls the nested settings `info` (an array), while the example shows `data` as an object whose settings
          *     object is named `data`; `is_wait` is typed string in the table but is the integer 0 in the example.
          *
-         *     Retry-safe: it only reads the current RTMP URL, stream key and settings (see `x-retry-safe-reason`).
+         *     Retry-safe: it only reads the current RTMP URL, stream key and settings (why: `x-retry-safe-reason`).
          */
         post: operations["getRtmpInfo"];
         delete?: never;
@@ -235,7 +235,7 @@ export interface paths {
          *     Contradiction in the guide, resolved by following its example: `data` is typed array but the example
          *     shows an object with `component_url`.
          *
-         *     Retry-safe: it only reads the component link (see `x-retry-safe-reason`).
+         *     Retry-safe: it only reads the component link (why: `x-retry-safe-reason`).
          */
         post: operations["getAquaComponent"];
         delete?: never;
@@ -363,7 +363,7 @@ export interface paths {
          *     Contradiction in the guide, resolved by following its example: `version` is typed integer but the example
          *     is the string `"1.0"`.
          *
-         *     Retry-safe: despite the POST it only converts a URL into embed data (see `x-retry-safe-reason`).
+         *     Retry-safe: despite the POST it only converts a URL into embed data (why: `x-retry-safe-reason`).
          */
         post: operations["postEmbedInfo"];
         delete?: never;
@@ -391,7 +391,7 @@ export interface paths {
          *     Its response table describes the envelope with `data`; the table types `data` as an array; like the
          *     other calls whose examples show it, we model `data` as an object.
          *
-         *     Retry-safe: a lookup; nothing is changed (see `x-retry-safe-reason`).
+         *     Retry-safe: a lookup; nothing is changed (why: `x-retry-safe-reason`).
          */
         post: operations["getStationInfo"];
         delete?: never;

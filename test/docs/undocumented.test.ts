@@ -1,5 +1,6 @@
 // Everything a spec marks `x-undocumented` is said visibly in the rendered docs: "Not documented by the
-// provider: assumed because …", next to the operation, response, example, schema, property or parameter.
+// provider: assumed because …", next to the operation, response, example, schema, property or parameter. And a
+// retried non-GET operation shows its `x-retry-safe-reason`.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { root } from "../helpers/spec.js";
 // @ts-expect-error plain ESM helpers shared with the scripts
-import { markUndocumented, undocumentedNote } from "../../scripts/lib/undocumented.mjs";
+import { RETRY_LABEL, markUndocumented, showRetryReasons, undocumentedNote } from "../../scripts/lib/undocumented.mjs";
 // @ts-expect-error plain ESM helpers shared with the scripts
 import { serveDir } from "../../scripts/lib/serve.mjs";
 // @ts-expect-error plain ESM helpers shared with the scripts
@@ -63,6 +64,24 @@ describe("markUndocumented (the docs' copy of a spec)", () => {
   });
 });
 
+describe("showRetryReasons (the docs' copy of a spec)", () => {
+  it("appends x-retry-safe-reason to the operation's description, and leaves other operations alone", () => {
+    const spec = {
+      paths: {
+        "/a": {
+          post: { description: "Reads.\n", "x-retry-safe": true, "x-retry-safe-reason": "It only reads." },
+          get: { description: "Lists.", "x-retry-safe": true },
+        },
+        "/b": { delete: { "x-retry-safe": true, "x-retry-safe-reason": "Gone is gone." } },
+      },
+    };
+    showRetryReasons(spec);
+    expect(spec.paths["/a"].post.description).toBe(`Reads.\n\n**${RETRY_LABEL}** It only reads.`);
+    expect(spec.paths["/a"].get.description).toBe("Lists.");
+    expect((spec.paths["/b"].delete as any).description).toBe(`**${RETRY_LABEL}** Gone is gone.`);
+  });
+});
+
 describe("the rendered docs", () => {
   let browser: Browser;
   let site: { url: string; close: () => Promise<void> };
@@ -97,6 +116,14 @@ describe("the rendered docs", () => {
     const shown = samples.getByText("Not documented by the provider:");
     await expect(shown.isVisible()).resolves.toBe(true);
     expect(await shown.evaluate((e) => e.parentElement!.innerText)).toContain("assumed because the document defines status 2 (warning) but prints no warning answer");
+    await page.close();
+  }, 60_000);
+
+  it("shows why a retried POST may be sent again (SOOP getRtmpInfo)", async () => {
+    const { page, section } = await operation("soop.html", "/broadcast/getrtmpinfo");
+    const shown = section.getByText(RETRY_LABEL).first();
+    await expect(shown.isVisible()).resolves.toBe(true);
+    expect(await shown.evaluate((e) => e.parentElement!.innerText)).toContain("The guide says this call provides the RTMP URL and stream key");
     await page.close();
   }, 60_000);
 
