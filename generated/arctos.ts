@@ -98,7 +98,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Response status of an answer that succeeded: 1 success, 2 warning (the call succeeded; `message` says what to look at). Failures have their own values (`FailureStatus`). The document's tables say string, but every example is a number; we follow the examples.
+         * @description Response status of an answer the client hands over: 1 success, 2 warning (`message` says what to look at). Failures have their own values (`FailureStatus`). The document's tables say string, but every example is a number; we follow the examples.
          * @enum {integer}
          */
         Status: 1 | 2;
@@ -293,7 +293,7 @@ export interface operations {
         responses: {
             /**
              * @description The envelope. `status` 1: `info.code` is the user's authorization code; use it to get a token.
-             *     `status` 2: a warning, the call still succeeded. `status` 0: unauthorized access (failure).
+             *     `status` 2: a warning (the client hands the body over). `status` 0: unauthorized access (failure).
              */
             200: {
                 headers: {
@@ -321,8 +321,8 @@ export interface operations {
         };
         responses: {
             /**
-             * @description The envelope. `status` 1: `info` carries the user's ID and access token. `status` 2: a warning,
-             *     the call still succeeded. `status` 0: unauthorized access (failure).
+             * @description The envelope. `status` 1: `info` carries the user's ID and access token. `status` 2: a warning
+             *     (the client hands the body over). `status` 0: unauthorized access (failure).
              */
             200: {
                 headers: {
@@ -350,8 +350,8 @@ export interface operations {
         };
         responses: {
             /**
-             * @description The envelope. `status` 1: `info` carries the claims decoded from the token. `status` 2: a warning,
-             *     the call still succeeded. `status` 0: unauthorized access (failure).
+             * @description The envelope. `status` 1: `info` carries the claims decoded from the token. `status` 2: a warning
+             *     (the client hands the body over). `status` 0: unauthorized access (failure).
              */
             200: {
                 headers: {

@@ -193,7 +193,7 @@ export interface paths {
          *     from the category list (a parent category includes its child categories); an empty `select_value` gives
          *     the full list. `client_id` is injected by the client (x-internal).
          *
-         *     With `callback`, the answer is JSONP (`<callback>({...});`, served as `text/javascript`); without it, plain
+         *     With `callback`, the answer is JSONP (`<callback>({...});`, described as `text/javascript`); without it, plain
          *     JSON. Each broadcast links to the viewing page `http://play.sooplive.co.kr/{user_id}/{broad_no}` or the
          *     embedded player `http://play.sooplive.co.kr/{user_id}/{broad_no}/embed`.
          *
