@@ -7,10 +7,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { validators as arctosValidators } from "../../generated/arctos.validators.js";
+import { validators as flipflopValidators } from "../../generated/flipflop.validators.js";
+import { validators as polyvValidators } from "../../generated/polyv.validators.js";
+import { validators as soopValidators } from "../../generated/soop.validators.js";
 import { createArctosClient, operations as arctos } from "../../src/arctos/index.js";
 import type { CallInit } from "../../src/core/client.js";
 import type { OperationIndex, OperationMeta } from "../../src/core/operation.js";
 import { validateCall } from "../../src/core/validate-call.js";
+import type { ValidatorIndex } from "../../src/core/validate.js";
 import { createFlipFlopClient, operations as flipflop } from "../../src/flipflop/index.js";
 import { ProviderError } from "../../src/index.js";
 import { createPolyvClient, operations as polyv } from "../../src/polyv/index.js";
@@ -44,6 +49,7 @@ const examples = fixture.examples;
 const requests = examples.filter((e) => e.kind === "request");
 const responses = examples.filter((e) => e.kind === "response");
 const indexes: Record<Provider, OperationIndex> = { flipflop, polyv, soop, arctos };
+const validators: Record<Provider, ValidatorIndex> = { flipflop: flipflopValidators, polyv: polyvValidators, soop: soopValidators, arctos: arctosValidators };
 const metaOf = (e: DocumentExample): OperationMeta => {
   const meta = indexes[e.provider][e.operationId];
   if (!meta) throw new Error(`${e.provider} has no operation ${e.operationId}`);
@@ -101,7 +107,7 @@ function callInit(e: DocumentExample): CallInit {
   query = without(query, injected("query"));
   const types = meta.params.query?.properties ?? {};
   for (const [k, v] of Object.entries(query)) {
-    const type = ([] as unknown[]).concat((types[k] as { type?: unknown } | undefined)?.type ?? []);
+    const type = ([] as unknown[]).concat((types as Record<string, { type?: unknown }>)[k]?.type ?? []);
     if (typeof v === "string" && /^-?\d+$/.test(v) && !type.includes("string") && (type.includes("integer") || type.includes("number"))) query[k] = Number(v);
   }
   if (Object.keys(query).length) params.query = query;
@@ -143,7 +149,7 @@ describe("document examples: the fixture", () => {
 describe("document examples: every request example passes the client's validation", () => {
   it.each(requests.map((e) => [label(e), e] as const))("%s", (_, e) => {
     const init = callInit(e);
-    expect(validateCall(metaOf(e), init)).toEqual([]);
+    expect(validateCall(validators[e.provider][e.operationId]!, metaOf(e), init)).toEqual([]);
   });
 });
 
