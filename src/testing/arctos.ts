@@ -50,13 +50,13 @@ export interface FakeArctos extends Fake<ArctosOperationId> {
 const LICENSE_ERRORS = new Set([3401, 3402, 3403, 3404, 3405, 3406]);
 const messages: Readonly<Record<string, string>> = info.errorMessages;
 
-/** The failure body: the document's code, its meaning from the spec (info.errorMessages), no info. */
+/**
+ * A failure as the document's tables give it (specs/arctos.yaml ErrorResponse): the specific code in `status`
+ * (1401-1405, 3401-3406), else `status` 0 (unauthorized access; and, the spec's marked assumption, the bare 403
+ * and 404), with the code's meaning from the spec (info.errorMessages) as `message`.
+ */
 function failure(httpStatus: number, code: number): Answer {
-  const message = messages[String(code)] ?? "";
-  // One place knows how a failure carries its code (specs/arctos.yaml ErrorResponse).
-  return code === 0 || code === httpStatus
-    ? json(httpStatus, { status: 0, message, info: null })
-    : json(httpStatus, { status: 0, message, code, info: null });
+  return json(httpStatus, { status: code === httpStatus ? 0 : code, message: messages[String(code)] ?? "" });
 }
 
 const unauthorizedAccess = () => failure(200, 0);

@@ -186,9 +186,11 @@ export function createFakePolyv(options: FakePolyvOptions): FakePolyv {
     }
     const bodyIssues = issuesOf(jsonBodyValidators.saveViewerCustomFieldValues!, body);
     if (bodyIssues.length) return failure("v4", parameterFailure(bodyIssues.map((i) => ({ ...i, path: `body${i.path.startsWith("[") ? "" : "."}${i.path}` }))));
-    for (const { viewerId, customFieldId, customFieldValue } of body as { viewerId: string; customFieldId: string; customFieldValue: string }[]) {
+    // The document marks no field required: an item without a viewer or a field has nothing to save.
+    for (const { viewerId, customFieldId, customFieldValue } of body as { viewerId?: string; customFieldId?: string; customFieldValue?: string }[]) {
+      if (viewerId === undefined || customFieldId === undefined) continue;
       const values = viewers.get(viewerId) ?? new Map<string, string>();
-      values.set(customFieldId, customFieldValue);
+      values.set(customFieldId, customFieldValue ?? "");
       viewers.set(viewerId, values);
     }
     return json(200, { code: 200, status: "success", requestId: requestId(), data: null, success: true });

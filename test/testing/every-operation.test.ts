@@ -115,7 +115,7 @@ describe.each(MODES)("every operation through the client (%s)", (mode) => {
     const viaGet = await client.getEmbedInfo({ params: { query: { vod_url, width: 1280 } } });
     expect(viaGet).toMatchObject({ width: 1280, height: 720, provider_name: "SOOP" });
     expect(await client.postEmbedInfo({ body: { vod_url, width: 1280 } })).toEqual(viaGet);
-    expect((await client.getStationInfo()).data).toMatchObject({ user_nick: "꿀잼" });
+    expect((await client.getStationInfo())?.data).toMatchObject({ user_nick: "꿀잼" });
 
     // Re-issue: the refresh token rotates.
     const refreshed = await client.refreshToken();

@@ -204,14 +204,22 @@ describe("Polyv fake: bad input", () => {
   it.each([
     ["a body that is not JSON", "[{"],
     ["an object instead of an array", { viewerId: "v1" }],
-    ["an item without viewerId", [{ customFieldId: "F", customFieldValue: "x" }]],
-    ["an item with an unknown field", [{ viewerId: "v1", customFieldId: "F", customFieldValue: "x", extra: 1 }]],
+    ["an item whose viewerId is a number", [{ viewerId: 1, customFieldId: "F", customFieldValue: "x" }]],
+    ["an item that is a string", ["v1"]],
   ])("v4 with %s: 400 in the v4 envelope, nothing saved", async (_what, body) => {
     const { fake } = setup();
     const res = await v4(fake, signed(fake), body);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 400, status: "error", success: false, error: { desc: expect.stringMatching(/^invalid parameter/) } });
     expect(fake.viewerValues("v1")).toEqual({});
+    expectAnswersValid("polyv", fake.requests);
+  });
+
+  it("v4 items may leave fields out or carry others (the document requires none): accepted, the complete ones saved", async () => {
+    const { fake } = setup();
+    const res = await v4(fake, signed(fake), [{ customFieldId: "F", customFieldValue: "x" }, { viewerId: "v1", customFieldId: "F", customFieldValue: "y", note: 1 }]);
+    expect(res.status).toBe(200);
+    expect(fake.viewerValues("v1")).toEqual({ F: "y" });
     expectAnswersValid("polyv", fake.requests);
   });
 

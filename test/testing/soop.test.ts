@@ -235,7 +235,7 @@ describe("SOOP fake: categories, embeds, station", () => {
     expect(await client.getEmbedInfo({ params: { query: { vod_url } } })).toMatchObject({ width: 640, height: 360, html: expect.stringContaining("71021072") });
     expect(await client.postEmbedInfo({ body: { vod_url, width: 960 } })).toMatchObject({ width: 960, height: 540 });
     expect(await caught(() => client.getEmbedInfo({ params: { query: { vod_url: "https://example.com/x" } } }))).toMatchObject({ status: 400, code: -1 });
-    expect((await client.getStationInfo()).data).toMatchObject({ user_nick: "꿀잼", station_name: "꿀잼님의 방송국" });
+    expect((await client.getStationInfo())?.data).toMatchObject({ user_nick: "꿀잼", station_name: "꿀잼님의 방송국" });
     expectAnswersValid("soop", fake.requests);
   });
 });
