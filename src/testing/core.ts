@@ -358,7 +358,7 @@ export class FakeCore<Op extends string = string> implements Fake<Op> {
       throw new TypeError("fetch failed", { cause: new Error("unexpected redirect") });
     }
     // In-process, a redirect is handed back as it is (the Location is usually the app's own URL, not this fake's).
-    return new Response(NULL_BODY.has(status) ? null : text, { status, headers });
+    return new Response(NULL_BODY.has(status) || request.method === "HEAD" ? null : text, { status, headers });
   }
 
   async listen(options: ListenOptions = {}): Promise<string> {
