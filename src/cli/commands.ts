@@ -31,8 +31,11 @@ export interface RunContext {
   env: Env;
   redactor: Redactor;
   dryRun: boolean;
-  /** The provider's client, built from the environment (a ConfigError names what is missing). */
-  client(): Promise<Record<string, (...args: unknown[]) => unknown>>;
+  /**
+   * The provider's client, built from the environment (a ConfigError names what is missing); `without` leaves
+   * options out (a login replaces whatever token file there is, so it does not read it).
+   */
+  client(without?: readonly string[]): Promise<Record<string, (...args: unknown[]) => unknown>>;
   /** Called with every request the client sends (progress reports). */
   onRequest(listener: (request: Request) => void): void;
 }
@@ -82,7 +85,7 @@ function operationCommand(provider: Provider, id: string, meta: OperationMeta): 
       ctx.redactor.learn(init.body).learn(init.params?.query);
       const client = await ctx.client();
       const data = await client[id]!(init);
-      if (data !== undefined) printJson(ctx.io, ctx.redactor, data);
+      if (data !== undefined) printJson(ctx.io, ctx.redactor, data, docs?.secretFields);
       return 0;
     },
   };

@@ -67,6 +67,8 @@ export interface Resolved {
   options: Record<string, unknown>;
   /** Values to mask in every output. */
   secrets: string[];
+  /** Options whose file could not be read, by option: thrown when a client needs them (a login does not). */
+  unreadable: Map<string, ConfigError>;
 }
 
 /**
@@ -82,6 +84,7 @@ export function resolveOptions(
 ): Resolved {
   const options: Record<string, unknown> = {};
   const secrets: string[] = [];
+  const unreadable = new Map<string, ConfigError>();
   for (const b of list) {
     const raw = env[b.variable];
     if (raw === undefined || raw === "") continue;
@@ -90,7 +93,12 @@ export function resolveOptions(
       if (b.secret) secrets.push(raw);
       continue;
     }
-    const value = readJsonFile(provider, b, raw);
+    let value: unknown;
+    try {
+      value = readJsonFile(provider, b, raw);
+    } catch (error) {
+      unreadable.set(b.option, error as ConfigError);
+    }
     if (value !== undefined) {
       set(options, b.option, value);
       if (b.secret) secrets.push(...strings(value));
@@ -108,7 +116,7 @@ export function resolveOptions(
       });
     }
   }
-  return { options, secrets };
+  return { options, secrets, unreadable };
 }
 
 function readJsonFile(provider: string, b: Binding, file: string): unknown {

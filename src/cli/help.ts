@@ -3,6 +3,7 @@
 import type { Command, Provider } from "./commands.js";
 import type { Binding } from "./env.js";
 import { describeConstraints, describeType, type Flag } from "./flags.js";
+import type { GeneratedIndex } from "./locate.js";
 
 const EXIT_CODES = `Exit codes: 0 success, 1 ProviderError (the provider said no), 2 ValidationError / ConfigError / usage,
 3 TransportError (no usable answer).`;
@@ -13,7 +14,7 @@ const GLOBAL_FLAGS = `  --env-file <path>   read variables from a .env file (var
   --json              print a failure as a JSON object on stderr instead of one line
   -h, --help          this help`;
 
-export function mainHelp(providers: readonly { name: string; title?: string; count: number }[], version: string): string {
+export function mainHelp(providers: readonly { name: string; index: GeneratedIndex }[], version: string): string {
   const width = Math.max(...providers.map((p) => p.name.length), 10);
   return `streamspec ${version}: every operation of every provider, from the same specs as the clients
 
@@ -24,7 +25,7 @@ Usage:
   streamspec completion bash|zsh            shell completion script
 
 Providers:
-${providers.map((p) => `  ${p.name.padEnd(width)}  ${p.title ?? ""} (${p.count} commands)`).join("\n")}
+${providers.map((p) => `  ${p.name.padEnd(width)}  ${p.index.info.title} (${Object.keys(p.index.operations).length} operations)`).join("\n")}
 
 Flags of every command:
 ${GLOBAL_FLAGS}

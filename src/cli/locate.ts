@@ -1,5 +1,5 @@
-// Where the command line finds what it reads at run time: the compiled operation indexes and provider modules
-// beside it (generated/ and src/ of the same build), and the specs, which the package ships at its root.
+// Where the command line finds what it reads at run time: the compiled operation indexes, provider modules and
+// specs (as JSON) of the same build beside it, and the package's own package.json.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -33,25 +33,25 @@ export async function loadModule(name: string): Promise<Record<string, unknown>>
 
 let root: string | undefined;
 
-/** The package's root: the nearest folder above this file with streamspec's package.json (and its specs/). */
+/** The package's root: the nearest folder above this file with streamspec's package.json. */
 export function packageRoot(): string {
   if (root) return root;
   for (let dir = here; ; dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && existsSync(join(dir, "specs"))) {
+    if (existsSync(manifest)) {
       try {
         if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "streamspec") return (root = dir);
       } catch {
         // not ours; keep looking
       }
     }
-    if (dirname(dir) === dir) throw new Error(`streamspec: cannot find the package's specs/ folder above ${here}`);
+    if (dirname(dir) === dir) throw new Error(`streamspec: cannot find the package's package.json above ${here}`);
   }
 }
 
-/** specs/<provider>.yaml: the registry's alias name is the spec's file name (specs/CONVENTIONS.md). */
+/** The provider's spec, as the build copied it to JSON beside the indexes (scripts/build.mjs). */
 export function specPath(name: string): string {
-  return join(packageRoot(), "specs", `${name}.yaml`);
+  return resolve(here, "../../specs", `${name}.json`);
 }
 
 export function packageVersion(): string {

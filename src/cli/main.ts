@@ -16,9 +16,10 @@ import { EXIT, UsageError, exitCodeOf } from "./usage.js";
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const redactor = new Redactor();
   const errorContext: ErrorContext = { redactor };
-  let json = argv.includes("--json");
+  // Read before parsing, so a usage error is JSON too; a value can only be "--json" written as --flag=--json.
+  const json = argv.includes("--json");
   try {
-    return await dispatch([...argv], io, redactor, errorContext, (v) => (json = v));
+    return await dispatch([...argv], io, redactor, errorContext);
   } catch (error) {
     io.stderr.write(json ? `${JSON.stringify(errorJson(error, errorContext))}\n` : `${errorLine(error, errorContext)}\n`);
     if (error instanceof UsageError) io.stderr.write(`${usageHint(errorContext)}\n`);
@@ -37,7 +38,7 @@ async function loadProvider(name: string): Promise<Provider> {
   return { name, index, spec, bindings: bindings(name, spec.env), module: () => (module ??= loadModule(name)) };
 }
 
-async function dispatch(argv: string[], io: Io, redactor: Redactor, errorContext: ErrorContext, setJson: (v: boolean) => void): Promise<number> {
+async function dispatch(argv: string[], io: Io, redactor: Redactor, errorContext: ErrorContext): Promise<number> {
   // First pass: only the positionals (provider, command) and the flags every command takes. Command flags are
   // unknown here; the strict pass below, with the command's own flags, refuses anything it does not define.
   const loose = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...BODY_OPTION, version: { type: "boolean" } }, strict: false, allowPositionals: true });
@@ -49,7 +50,8 @@ async function dispatch(argv: string[], io: Io, redactor: Redactor, errorContext
       io.stdout.write(`${packageVersion()}\n`);
       return EXIT.ok;
     }
-    const list = await Promise.all(names.map(async (n) => ({ name: n, title: readSpec(n).title, count: commandsOf(await loadProvider(n)).length })));
+    // From the indexes alone: parsing every spec would slow the plain `streamspec` down for nothing.
+    const list = await Promise.all(names.map(async (n) => ({ name: n, index: await loadIndex(n) })));
     const text = mainHelp(list, packageVersion());
     if (loose.values.help) {
       io.stdout.write(text);
@@ -89,12 +91,11 @@ async function dispatch(argv: string[], io: Io, redactor: Redactor, errorContext
   errorContext.command = command.name;
   errorContext.flags = command.flags;
   const { values } = strict(argv, { ...parseOptions(command.flags), ...(command.body ? BODY_OPTION : {}) }, 2);
-  setJson(values.json === true);
   if (values.help) {
     io.stdout.write(commandHelp(provider, command));
     return EXIT.ok;
   }
-  return run(provider, command, values, io, redactor, errorContext);
+  return run(provider, commands, command, values, io, redactor, errorContext);
 }
 
 /** The strict pass: every flag must be one the command defines, with its value; exactly `count` positionals. */
@@ -116,7 +117,7 @@ function suggest(name: string, commands: readonly Command[]): string {
   return close.length ? `; did you mean ${close.map((c) => c.name).join(", ")}?` : `; one of ${commands.map((c) => c.name).join(", ")}`;
 }
 
-async function run(provider: Provider, command: Command, values: Record<string, unknown>, io: Io, redactor: Redactor, errorContext: ErrorContext): Promise<number> {
+async function run(provider: Provider, commands: readonly Command[], command: Command, values: Record<string, unknown>, io: Io, redactor: Redactor, errorContext: ErrorContext): Promise<number> {
   const env: Env = loadEnv(io.env, values["env-file"] as string | undefined);
   const dryRun = values["dry-run"] === true;
   const saveErrors: Error[] = [];
@@ -124,7 +125,7 @@ async function run(provider: Provider, command: Command, values: Record<string, 
     operation: command.operation ?? command.name,
     bindings: provider.bindings,
     env,
-    login: command.name !== "login" && commandsOf(provider).some((c) => c.name === "login") ? `streamspec ${provider.name} login` : undefined,
+    login: command.name !== "login" && commands.some((c) => c.name === "login") ? `streamspec ${provider.name} login` : undefined,
   });
   const resolved = resolveOptions(provider.name, provider.bindings, env, {
     dryRun,
@@ -152,12 +153,13 @@ async function run(provider: Provider, command: Command, values: Record<string, 
     env,
     redactor,
     dryRun,
-    client: () =>
+    client: (without = []) =>
       (client ??= (async () => {
         const factory = (await provider.module())[provider.index.info.factory ?? ""];
         if (typeof factory !== "function") throw new Error(`streamspec/${provider.name} exports no ${provider.index.info.factory}`);
+        for (const [option, error] of resolved.unreadable) if (!without.includes(option.split(".")[0]!)) throw error;
         const options = {
-          ...resolved.options,
+          ...Object.fromEntries(Object.entries(resolved.options).filter(([k]) => !without.includes(k))),
           ...(values["base-url"] !== undefined ? { baseUrl: values["base-url"] } : {}),
           fetch: capture?.fetch ?? observed,
           // A dry run stops at the first request: a retry would only capture it again.

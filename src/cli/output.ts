@@ -21,8 +21,23 @@ export function masked<T>(redactor: Redactor, value: T): T {
 }
 
 /** JSON on stdout: indented for a person at a terminal, one line for a pipe. */
-export function printJson(io: Io, redactor: Redactor, value: unknown, oneLine = !io.stdout.isTTY): void {
-  io.stdout.write(`${JSON.stringify(masked(redactor, value), null, oneLine ? undefined : 2)}\n`);
+export function printJson(io: Io, redactor: Redactor, value: unknown, secretFields?: ReadonlySet<string>, oneLine = !io.stdout.isTTY): void {
+  const shown = secretFields?.size ? maskFields(value, secretFields, redactor) : value;
+  io.stdout.write(`${JSON.stringify(masked(redactor, shown), null, oneLine ? undefined : 2)}\n`);
+}
+
+/** A copy with the string values of the named fields masked (the spec's `x-secret` response fields). */
+export function maskFields(value: unknown, fields: ReadonlySet<string>, redactor: Redactor, depth = 0): unknown {
+  if (depth > 30 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => maskFields(v, fields, redactor, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (fields.has(k) && typeof v === "string" && v !== "") {
+      redactor.add(v); // and wherever else it shows
+      out[k] = "[REDACTED]";
+    } else out[k] = maskFields(v, fields, redactor, depth + 1);
+  }
+  return out;
 }
 
 export interface ErrorContext {

@@ -1,8 +1,7 @@
 // What the operation index leaves out and the command line shows or needs: summaries, descriptions, defaults
-// and examples of every operation and field, and the environment map (info.x-streamspec.env). Read from the
-// spec the package ships, so a new operation in a spec is a new command with its help, with no change here.
+// and examples of every operation and field, and the environment map (info.x-streamspec.env). Read from the spec
+// (the build's JSON copy of it), so a new operation in a spec is a new command with its help, with no change here.
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { specPath } from "./locate.js";
 
 export interface FieldDocs {
@@ -20,6 +19,8 @@ export interface OperationDocs {
   /** Top-level body properties by name. */
   body: Record<string, FieldDocs>;
   bodyDescription?: string;
+  /** Names of success-response properties the spec marks `x-secret: true` (a credential, e.g. a stream key). */
+  secretFields: ReadonlySet<string>;
 }
 
 export interface SpecDocs {
@@ -37,7 +38,15 @@ const cache = new Map<string, SpecDocs>();
 
 export function readSpec(provider: string): SpecDocs {
   let docs = cache.get(provider);
-  if (!docs) cache.set(provider, (docs = specDocs(parse(readFileSync(specPath(provider), "utf8")) as Node)));
+  if (!docs) {
+    let text: string;
+    try {
+      text = readFileSync(specPath(provider), "utf8");
+    } catch {
+      throw new Error(`streamspec: ${specPath(provider)} is missing: run \`npm run build\``);
+    }
+    cache.set(provider, (docs = specDocs(JSON.parse(text) as Node)));
+  }
   return docs;
 }
 
@@ -67,6 +76,17 @@ function specDocs(doc: Node): SpecDocs {
     return out;
   };
 
+  const secrets = (schema: Node | undefined, out: Set<string>, depth = 0): void => {
+    if (!schema || depth > 30) return;
+    for (const [name, raw] of Object.entries((schema.properties as Node | undefined) ?? {})) {
+      const prop = at(raw);
+      if (prop?.["x-secret"] === true) out.add(name);
+      secrets(prop, out, depth + 1);
+    }
+    for (const key of ["items", "additionalProperties"]) secrets(at(schema[key]), out, depth + 1);
+    for (const key of ["allOf", "oneOf", "anyOf"]) for (const part of (schema[key] as unknown[] | undefined) ?? []) secrets(at(part), out, depth + 1);
+  };
+
   const operations = new Map<string, OperationDocs>();
   for (const item of Object.values((doc.paths as Node | undefined) ?? {})) {
     const pathItem = at(item);
@@ -81,12 +101,18 @@ function specDocs(doc: Node): SpecDocs {
       const requestBody = at(op.requestBody);
       const media = Object.values((requestBody?.content as Node | undefined) ?? {})[0] as Node | undefined;
       const bodySchema = at(media?.schema);
+      const secretFields = new Set<string>();
+      for (const [status, response] of Object.entries((op.responses as Node | undefined) ?? {})) {
+        if (!/^2/.test(status)) continue;
+        for (const media of Object.values((at(response)?.content as Node | undefined) ?? {})) secrets(at((media as Node).schema), secretFields);
+      }
       operations.set(op.operationId, {
         summary: text(op.summary),
         description: text(op.description),
         params,
         body: properties(bodySchema),
         bodyDescription: text(requestBody?.description) ?? text(bodySchema?.description),
+        secretFields,
       });
     }
   }

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline/promises";
 import { ConfigError, ValidationError, type Issue } from "../../core/errors.js";
 import type { Command, Provider } from "../commands.js";
 import { buildInit, operationFlags, type Flag } from "../flags.js";
-import { masked, printJson, type Io } from "../output.js";
+import { printJson, type Io } from "../output.js";
 import { UsageError } from "../usage.js";
 
 export function soopExtras(provider: Provider): Command[] {
@@ -39,7 +39,7 @@ function login(provider: Provider, variable: string, option: string): Command {
     async run(ctx) {
       const file = ctx.env[variable];
       if (!file) throw new ConfigError(provider.name, option, `is saved to the file ${variable} names`);
-      const client = (await ctx.client()) as unknown as { authorizeUrl(): string; exchangeCode(code: string): Promise<{ expiresAt: number }> };
+      const client = (await ctx.client([option])) as unknown as { authorizeUrl(): string; exchangeCode(code: string): Promise<{ expiresAt: number }> };
       ctx.io.stderr.write(`Open this URL, sign in to SOOP, and copy the code from the address SOOP sends you to:\n${ctx.redactor.url(client.authorizeUrl())}\n`);
       const given = (ctx.values.code as string | undefined) ?? (await prompt(ctx.io, "Code (or the whole redirect URL): "));
       const verification = codeFrom(given.trim());
@@ -97,7 +97,7 @@ function listAll(provider: Provider, meta: NonNullable<Provider["index"]["operat
       try {
         for await (const item of client.listAllBroadcasts(init.params?.query ?? {})) {
           count++;
-          ctx.io.stdout.write(`${JSON.stringify(masked(ctx.redactor, item))}\n`);
+          printJson(ctx.io, ctx.redactor, item, docs?.secretFields, true);
         }
       } finally {
         if (progress) ctx.io.stderr.write(`\r${count} broadcasts\x1b[K\n`);
