@@ -4,6 +4,7 @@
 // (the spec's x-streamspec.reauthCodes).
 import type { components, operations as Operations, paths as Paths } from "../../generated/arctos.js";
 import { info, operations, provider } from "../../generated/arctos.operations.js";
+import { validators } from "../../generated/arctos.validators.js";
 import { headerCredential } from "../core/auth.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import { ConfigError, TransportError, ValidationError } from "../core/errors.js";
@@ -65,7 +66,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     const c = client!;
     // Both bodies are known up front except the code: check both before the first request is sent.
     for (const [id, body] of [["getAuthCode", user], ["getAuthTokenUseCode", { ...exchange, code: "code" }]] as const) {
-      const issues = validateCall(operations[id], { body });
+      const issues = validateCall(validators[id]!, operations[id], { body });
       if (issues.length) throw new ValidationError(provider, id, issues);
     }
     const issued = await c.getAuthCode({ body: user });
@@ -97,7 +98,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   );
 
   const wire = createProviderClient<Paths, Operations, OperationId>(
-    { provider, operations }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
+    { provider, operations, validators }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
     options,
     { redactor, middleware: [license, bearer], failure: arctosFailure },
   );
