@@ -3,8 +3,28 @@
 // client itself, so a bad value gets the same field path and rule as ValidationError.
 import type { CallInit } from "../core/client.js";
 import type { Issue } from "../core/errors.js";
-import type { OperationMeta } from "../core/operation.js";
-import type { Schema } from "../core/validate.js";
+import type { OperationMeta, Schema } from "../core/operation.js";
+
+/** The JSON-Schema keywords the help text describes, typed (the index's Schema leaves the rest `unknown`). */
+interface Rules extends Schema {
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly format?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+  readonly multipleOf?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
+  readonly propertyNames?: Schema;
+  readonly oneOf?: readonly Schema[];
+  readonly anyOf?: readonly Schema[];
+}
 import type { FieldDocs, OperationDocs } from "./spec.js";
 
 export type Location = "path" | "query" | "header" | "body" | "option";
@@ -73,7 +93,7 @@ export function parseOptions(flags: readonly Flag[]): Record<string, { type: "st
 
 function types(schema: Schema): string[] {
   if (schema.type !== undefined) return typeof schema.type === "string" ? [schema.type] : [...schema.type];
-  const sample = schema.const !== undefined ? [schema.const] : schema.enum ?? [];
+  const sample: readonly unknown[] = schema.const !== undefined ? [schema.const] : schema.enum ?? [];
   return [...new Set(sample.map((v) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v)))];
 }
 
@@ -158,7 +178,8 @@ export function describeType(schema: Schema): string {
 }
 
 /** The schema's rules in words: `one of a, b`, `pattern ^…$`, `1..50 characters`. */
-export function describeConstraints(schema: Schema): string[] {
+export function describeConstraints(input: Schema): string[] {
+  const schema = input as Rules;
   const out: string[] = [];
   const show = (v: unknown) => JSON.stringify(v);
   if (schema.const !== undefined) out.push(`must be ${show(schema.const)}`);
