@@ -14,6 +14,8 @@ import { operations as polyv } from "../../generated/polyv.operations.js";
 import { operations as soop } from "../../generated/soop.operations.js";
 // @ts-expect-error plain ESM helpers shared with the scripts
 import { buildOperationIndex, providerInfo } from "../../scripts/lib/operation-index.mjs";
+// @ts-expect-error plain ESM helpers shared with the scripts
+import { compileValidators } from "../../scripts/lib/validators.mjs";
 import { loadSpec, root } from "../helpers/spec.js";
 import { SECRETS, builtCli, cli, expectExit, fakeServer, useBin, type TestServer } from "./helpers.js";
 
@@ -87,8 +89,9 @@ describe("help, from the operation index and the specs", () => {
 
 describe("adding an operation to a spec adds its command", () => {
   it("a package whose spec and index have one more operation has one more command, with help, that runs", async () => {
-    // A copy of the built package with a FlipFlop operation the real spec does not have, indexed by the same
-    // function `npm run generate` uses and copied as the build copies specs. The CLI's code is unchanged.
+    // A copy of the built package with a FlipFlop operation the real spec does not have, indexed and given a
+    // compiled validator by the functions `npm run generate` uses, and copied as the build copies specs. The
+    // CLI's code is unchanged.
     const pkg = join(dir, "pkg");
     cpSync(dirname(dirname(dirname(bin))), join(pkg, "dist"), { recursive: true });
     writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "streamspec", version: "0.0.0-test", type: "module" }));
@@ -113,11 +116,12 @@ describe("adding an operation to a spec adds its command", () => {
       },
     };
     writeFileSync(join(pkg, "dist", "specs", "flipflop.json"), JSON.stringify(spec));
-    const index = buildOperationIndex(spec, spec);
+    const { index, calls } = buildOperationIndex(spec, spec); // FlipFlop has no x-internal fields: both views agree
     writeFileSync(
       join(pkg, "dist", "generated", "flipflop.operations.js"),
       `export const provider = "flipflop";\nexport const info = ${JSON.stringify(providerInfo(spec))};\nexport const operations = ${JSON.stringify(index)};\n`,
     );
+    writeFileSync(join(pkg, "dist", "generated", "flipflop.validators.js"), await compileValidators({ validators: { schemas: calls } }));
     const newBin = join(pkg, "dist", "src", "cli", "bin.js");
 
     const list = await cli(["flipflop", "--help"], { bin: newBin });
