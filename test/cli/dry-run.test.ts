@@ -55,6 +55,17 @@ describe("--dry-run shows the exact request, masked, and sends nothing", () => {
     expect(sent.headers.authorization).toMatch(/^Basic /);
   });
 
+  it("one line in a pipe, indented on a terminal", async () => {
+    const args = ["flipflop", "force-terminate-member-stream-key", "--app-user-id", "42", "--dry-run"];
+    const piped = await cli(args, { env: flipflop() });
+    expect(piped.stdout.trim().split("\n")).toHaveLength(1);
+    const before = server.requests.length;
+    const terminal = await cli(args, { env: flipflop(), tty: true });
+    expectExit(terminal, 0);
+    expect(terminal.stdout.replace(/\r\n/g, "\n")).toBe(`${JSON.stringify(JSON.parse(piped.stdout), null, 2)}\n`);
+    expect(server.requests.length).toBe(before);
+  });
+
   it("FlipFlop: a JSON body as it would go", async () => {
     const shown = await dryRun(["flipflop", "login-member", "--app-user-id", "member42", "--custom-data", '{"plan":"gold"}'], flipflop());
     expect(shown.headers).toEqual({ authorization: "Basic [REDACTED]", "content-type": "application/json" });

@@ -129,7 +129,14 @@ export interface RunOptions {
   cwd?: string;
   /** Another build's bin (default: the one useBin set). */
   bin?: string;
+  /**
+   * Run on a terminal (util-linux `script` gives the CLI a pseudo-terminal): stdout and stderr then arrive
+   * together in `stdout`, with the terminal's \r\n line ends.
+   */
+  tty?: boolean;
 }
+
+const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 let bin: string | undefined;
 export function useBin(path: string) {
@@ -145,7 +152,9 @@ export function cli(args: readonly string[], options: RunOptions = {}): Promise<
   if (!path) throw new Error("call useBin(await builtCli()) first");
   const env = Object.fromEntries(Object.entries({ PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`, ...options.env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return new Promise((resolve, reject) => {
-    const child = spawn(path, args, { env, cwd: options.cwd ?? root, stdio: ["pipe", "pipe", "pipe"] });
+    const child = options.tty
+      ? spawn("script", ["-qec", [path, ...args].map(shellQuote).join(" "), "/dev/null"], { env, cwd: options.cwd ?? root, stdio: ["pipe", "pipe", "pipe"] })
+      : spawn(path, args, { env, cwd: options.cwd ?? root, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));

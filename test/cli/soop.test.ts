@@ -182,4 +182,17 @@ describe("streamspec soop list-all-broadcasts", () => {
     ]);
     expect(run.stderr).toBe(""); // page progress only when stderr is a terminal
   });
+
+  it("on a terminal: page progress on stderr, still one JSON line per broadcast", async () => {
+    const run = await cli(["soop", "list-all-broadcasts"], { env: env(), tty: true });
+    expectExit(run, 0);
+    // What the terminal shows: each \r ESC[K (return, erase the line) wipes the progress written before it.
+    const screen = run.stdout.replace(/\r\n/g, "\n");
+    expect(screen).toContain("\r\x1b[Kpage 1, 0 broadcasts so far");
+    expect(screen).toContain("\r\x1b[Kpage 2, 2 broadcasts so far");
+    expect(screen.endsWith("\r\x1b[K3 broadcasts\n")).toBe(true);
+    const lines = screen.split("\n").map((line) => line.split("\r\x1b[K").at(-1)!).filter(Boolean);
+    expect(lines.slice(0, -1).map((l) => JSON.parse(l))).toEqual(broadcasts);
+    expect(lines.at(-1)).toBe("3 broadcasts");
+  });
 });

@@ -87,20 +87,28 @@ function listAll(provider: Provider, meta: NonNullable<Provider["index"]["operat
       if (issues.length) throw new ValidationError(provider.name, "listBroadcasts", issues);
       const client = (await ctx.client()) as unknown as { listAllBroadcasts(query: object): AsyncIterable<unknown> };
       let count = 0;
+      // Progress is a line that rewrites itself (\r, then erase to the end: ESC [K). When stdout is the same
+      // terminal, it is erased before each broadcast is printed, so no JSON line starts after it.
       const progress = ctx.io.stderr.isTTY;
+      let shown = false;
       if (progress) {
         ctx.onRequest((request) => {
           const page = new URL(request.url).searchParams.get("page_no");
-          ctx.io.stderr.write(`\rpage ${page ?? "?"}, ${count} broadcasts so far`);
+          ctx.io.stderr.write(`\r\x1b[Kpage ${page ?? "?"}, ${count} broadcasts so far`);
+          shown = true;
         });
       }
       try {
         for await (const item of client.listAllBroadcasts(init.params?.query ?? {})) {
           count++;
+          if (shown && ctx.io.stdout.isTTY) {
+            ctx.io.stderr.write("\r\x1b[K");
+            shown = false;
+          }
           printJson(ctx.io, ctx.redactor, item, docs?.secretFields, true);
         }
       } finally {
-        if (progress) ctx.io.stderr.write(`\r${count} broadcasts\x1b[K\n`);
+        if (progress) ctx.io.stderr.write(`\r\x1b[K${count} broadcasts\n`);
       }
       return 0;
     },
