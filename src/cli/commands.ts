@@ -46,6 +46,8 @@ export interface Command {
   operationId?: string;
   summary?: string;
   description?: string;
+  /** The spec's `x-undocumented` reason for the operation, if it is assumed. */
+  undocumented?: string;
   /** For operations: method, path, and whether the client retries it. */
   meta?: OperationMeta;
   flags: Flag[];
@@ -74,6 +76,7 @@ function operationCommand(provider: Provider, id: string, meta: OperationMeta): 
     operation: id,
     summary: docs?.summary,
     description: docs?.description,
+    undocumented: docs?.undocumented,
     meta,
     flags,
     ...(meta.body ? { body: { contentType: meta.body.contentType, required: meta.body.required, description: docs?.bodyDescription } } : {}),

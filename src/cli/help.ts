@@ -74,6 +74,7 @@ export function commandHelp(provider: Provider, command: Command): string {
     out.push(`${command.meta.method} ${command.meta.path}  ${command.meta.retrySafe ? "(retry-safe: retried after a network failure, timeout, 429, 502-504)" : "(not retry-safe: sent exactly once)"}`);
   }
   if (command.summary) out.push(command.summary);
+  if (command.undocumented) out.push("", assumed(command.undocumented, ""));
   if (command.description) out.push("", indent(command.description, ""));
   out.push("", "Flags:");
   if (!command.flags.length && !command.body) out.push("  (none)");
@@ -102,7 +103,13 @@ function describeFlag(flag: Flag): string[] {
   if (flag.docs?.deprecated) details.push("deprecated");
   if (details.length) lines.push(`      ${details.join("; ")}`);
   if (flag.docs?.description) lines.push(indent(flag.docs.description, "      "));
+  if (flag.docs?.undocumented) lines.push(assumed(flag.docs.undocumented, "      "));
   return lines;
+}
+
+/** What the docs say of an `x-undocumented` item, in the same words. */
+function assumed(reason: string, prefix: string): string {
+  return indent(`Not documented by the provider: assumed because ${reason}`, prefix);
 }
 
 function indent(text: string, prefix: string): string {

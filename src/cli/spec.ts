@@ -6,6 +6,8 @@ import { specPath } from "./locate.js";
 
 export interface FieldDocs {
   description?: string;
+  /** The spec's `x-undocumented` reason: no document gives this, and it is assumed (CONVENTIONS.md). */
+  undocumented?: string;
   default?: unknown;
   example?: unknown;
   deprecated?: boolean;
@@ -14,6 +16,7 @@ export interface FieldDocs {
 export interface OperationDocs {
   summary?: string;
   description?: string;
+  undocumented?: string;
   /** Keyed `<in>.<name>`, e.g. `path.appUserId`. */
   params: Record<string, FieldDocs>;
   /** Top-level body properties by name. */
@@ -65,6 +68,7 @@ function specDocs(doc: Node): SpecDocs {
   };
   const fieldDocs = (field: Node | undefined, schema: Node | undefined): FieldDocs => ({
     description: text(field?.description) ?? text(schema?.description),
+    undocumented: text(field?.["x-undocumented"]) ?? text(schema?.["x-undocumented"]),
     default: schema?.default,
     example: field?.example ?? schema?.example ?? (Array.isArray(schema?.examples) ? schema.examples[0] : undefined),
     deprecated: field?.deprecated === true || schema?.deprecated === true || undefined,
@@ -109,6 +113,7 @@ function specDocs(doc: Node): SpecDocs {
       operations.set(op.operationId, {
         summary: text(op.summary),
         description: text(op.description),
+        undocumented: text(op["x-undocumented"]),
         params,
         body: properties(bodySchema),
         bodyDescription: text(requestBody?.description) ?? text(bodySchema?.description),

@@ -75,9 +75,14 @@ describe("help, from the operation index and the specs", () => {
     expect(flag("select-key")).toContain("--select-key <string>  (query parameter select_key)");
     expect(flag("select-key")).toContain('one of "cate", "lang"; default "cate"');
     expect(flag("select-key")).toContain("The list call type: `cate` category call (default), `lang` broadcast language call.");
-    expect(flag("page-no")).toContain("--page-no <integer>");
-    expect(flag("page-no")).toContain(">= 1");
+    expect(flag("page-no")).toContain("--page-no <integer>  (query parameter page_no)");
+    expect(flag("page-no")).toContain("The page number");
     expect(run.stdout).not.toContain("--client-id"); // injected by the client, never the caller's
+
+    // What no document gives is marked as assumed, as in the docs.
+    const check = loadSpec("arctos").paths["/api/auth/check"].post;
+    const assumed = await cli(["arctos", "check-auth-token", "--help"]);
+    expect(assumed.stdout.replace(/\s+/g, " ")).toContain(`Not documented by the provider: assumed because ${check["x-undocumented"].trim()}`.replace(/\s+/g, " "));
 
     const login = await cli(["flipflop", "loginMember", "-h"]);
     expect(login.stdout).toContain("--app-user-id <string>  required  (body field appUserId)");

@@ -54,8 +54,8 @@ describe("bad input: exit 2, nothing sent, the field path and rule of Validation
   });
 
   it("a whole body that breaks the schema, and --body that is not JSON", async () => {
-    const body = await refused(["polyv", "save-viewer-custom-field-values", "--body", '[{"viewerId":"v1"}]'], polyv());
-    expect(body.stderr).toContain("body[0].customFieldId is required (required)");
+    const body = await refused(["polyv", "save-viewer-custom-field-values", "--body", '[{"viewerId":7}]'], polyv());
+    expect(body.stderr).toContain("body[0].viewerId must be string, got integer (type)");
     // V8's parse error quotes the text around the error; none of it may reach the output.
     const bad = await refused(["polyv", "save-viewer-custom-field-values", "--body", SECRETS.polyvAppSecret], polyv());
     expect(bad.stderr).toContain("streamspec: --body: not valid JSON");
