@@ -1,0 +1,208 @@
+// The runtime matrix: the package as `npm pack` makes it, installed in a project of its own, runs one real call per
+// provider with the runtime's DEFAULT fetch against the Prism mocks (loopback), and gets one documented failure per
+// provider as a ProviderError, in Node (ESM and require()), Deno, Bun, Cloudflare workerd without nodejs_compat,
+// Vercel's Edge Runtime and Chromium (SOOP with only a client ID, Arctos with getCode). Each runtime runs in its own
+// process group with a timeout, and is killed with everything it started. A runtime that is not installed fails
+// its row with the reason. The matrix is printed at the end of `npm test` (.tmp/runtime-matrix.txt).
+import { spawn, execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { root, responseExamples } from "../helpers/spec.js";
+import { packedTarball } from "../helpers/pack.js";
+import * as bin from "./binaries.js";
+import { installTarball } from "./project.js";
+
+type Provider = "flipflop" | "polyv" | "soop" | "arctos";
+const ALL: Provider[] = ["flipflop", "polyv", "soop", "arctos"];
+
+/** The documented failure each provider is asked for (the first example the spec gives that status). */
+const FAILURES: Record<Provider, { operation: string; status: number }> = {
+  flipflop: { operation: "forceTerminateMemberStreamKey", status: 404 },
+  polyv: { operation: "saveViewerCustomFieldValues", status: 400 },
+  soop: { operation: "listCategories", status: 400 },
+  arctos: { operation: "checkAuthToken", status: 403 },
+};
+
+interface Outcome {
+  result: string;
+  ok: boolean;
+  error: { providerError: boolean; name: string; provider?: string; operation?: string; status?: number; code?: string | number; message: string };
+}
+interface RunReport {
+  runtime: string;
+  outcomes: Partial<Record<Provider, Outcome>>;
+  ms: number;
+}
+
+interface Runtime {
+  id: string;
+  label: string;
+  providers: Provider[];
+  /** The command, once the runtime is found; throws the reason when it is not installed. */
+  command: () => string[];
+}
+
+const node = process.execPath;
+const RUNTIMES: Runtime[] = [
+  { id: "node-esm", label: "Node 20, ESM", providers: ALL, command: () => [node, "driver.mjs"] },
+  { id: "node-require", label: "Node 20, require()", providers: ALL, command: () => [node, "driver.cjs"] },
+  { id: "deno", label: "Deno", providers: ALL, command: () => [bin.deno().path, "run", "--allow-net=127.0.0.1", "--no-prompt", "driver.mjs"] },
+  { id: "bun", label: "Bun", providers: ALL, command: () => [bin.bun().path, "run", "driver.mjs"] },
+  { id: "workerd", label: "Cloudflare workerd (no nodejs_compat)", providers: ALL, command: () => (bin.workerd(), [node, "run-workerd.mjs"]) },
+  { id: "edge", label: "Vercel Edge Runtime", providers: ALL, command: () => (bin.nodePackage("edge-runtime"), [node, "run-edge.mjs"]) },
+  { id: "chromium", label: "Chromium (browser bundle)", providers: ["soop", "arctos"], command: () => (bin.chromiumPath(), bin.nodePackage("playwright-core"), [node, "run-chromium.mjs"]) },
+];
+
+const TIMEOUT_MS = 120_000;
+const PARALLEL = 2; // the machine has 2 cores
+
+let project: string;
+const reports = new Map<string, Promise<RunReport>>();
+const settled = new Map<string, RunReport | Error>();
+
+/** Runs one runtime in its own process group; resolves to its report, rejects with its output on any failure. */
+function runIn(runtime: Runtime): Promise<RunReport> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    let argv: string[];
+    try {
+      argv = runtime.command();
+    } catch (error) {
+      return reject(error);
+    }
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: join(project, "home"),
+      TMPDIR: join(project, "tmp"),
+      DENO_DIR: join(project, "tmp", "deno"),
+      DENO_NO_UPDATE_CHECK: "1",
+      BUN_INSTALL_CACHE_DIR: join(project, "tmp", "bun"),
+      BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
+      DO_NOT_TRACK: "1",
+      NO_COLOR: "1",
+      STREAMSPEC_ROOT: root,
+    };
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: project, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      killGroup();
+      reject(new Error(`${runtime.label}: no result within ${TIMEOUT_MS / 1000} s (killed)\n${out.slice(-3000)}`));
+    }, TIMEOUT_MS);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${runtime.label}: ${argv[0]} could not start: ${error.message}`));
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      killGroup(); // whatever it started (workerd, chromium) goes with it
+      const line = out.split("\n").reverse().find((l) => l.startsWith("MATRIX-RESULT "));
+      if (code !== 0 || !line) return reject(new Error(`${runtime.label} exited with ${signal ?? code}:\n${out.slice(-3000)}`));
+      const report = JSON.parse(line.slice("MATRIX-RESULT ".length)) as Omit<RunReport, "ms">;
+      resolve({ ...report, ms: Date.now() - started });
+    });
+  });
+}
+
+/** Starts every runtime, at most PARALLEL at a time; each test awaits its own. */
+function schedule(list: Runtime[]): void {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  for (const r of list) {
+    const p = new Promise<RunReport>((resolve, reject) => {
+      const go = () => {
+        active++;
+        runIn(r)
+          .then(resolve, reject)
+          .finally(() => {
+            active--;
+            waiting.shift()?.();
+          });
+      };
+      if (active < PARALLEL) go();
+      else waiting.push(go);
+    });
+    p.then((v) => settled.set(r.id, v), (e: Error) => settled.set(r.id, e));
+    reports.set(r.id, p);
+  }
+}
+
+beforeAll(async () => {
+  const tarball = await packedTarball();
+  project = installTarball(tarball);
+  cpSync(join(root, "test", "runtimes", "fixture"), project, { recursive: true });
+  // The scenario, type-checked against the installed package's declarations and compiled twice: ESM and CommonJS.
+  cpSync(join(project, "scenario.mts"), join(project, "scenario.cts"));
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, lib: ["ES2022", "DOM"], types: [] }, files: ["scenario.mts", "scenario.cts"] }),
+  );
+  execFileSync(node, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, encoding: "utf8", stdio: "pipe" });
+
+  const mocks = inject("mocks") as Record<Provider, string>;
+  const examples = ALL.map((p) => {
+    const { operation, status } = FAILURES[p];
+    const ex = responseExamples(p).find((e) => e.operationId === operation && e.status === status);
+    if (!ex) throw new Error(`${p}: the spec documents no ${status} example for ${operation}`);
+    return [p, `code=${status}, example=${ex.name}`];
+  });
+  const config = { mocks, prefer: Object.fromEntries(examples), providers: ALL };
+  writeFileSync(join(project, "config.mjs"), `export default ${JSON.stringify(config)};\n`);
+  writeFileSync(join(project, "config.cjs"), `module.exports = ${JSON.stringify(config)};\n`);
+  schedule(RUNTIMES);
+}, 300_000);
+
+afterAll(() => {
+  writeMatrix();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+function cell(o: Outcome | undefined, p: Provider): string {
+  if (!o) return "–";
+  const e = o.error;
+  const failure = e.providerError && e.provider === p && e.operation === FAILURES[p].operation && e.status === FAILURES[p].status;
+  return `${o.ok ? "ok" : "FAIL"} / ${failure ? `ProviderError ${e.status}` : `FAIL (${e.name})`}`;
+}
+
+function writeMatrix(): void {
+  const rows = RUNTIMES.map((r) => {
+    const got = settled.get(r.id);
+    if (!got) return [r.label, "not run", ...ALL.map(() => ""), ""];
+    if (got instanceof Error) return [r.label, `FAILED: ${got.message.split("\n")[0]}`, ...ALL.map(() => ""), ""];
+    return [r.label, got.runtime, ...ALL.map((p) => (r.providers.includes(p) ? cell(got.outcomes[p], p) : "–")), `${(got.ms / 1000).toFixed(1)} s`];
+  });
+  const head = ["runtime", "version", ...ALL, "time"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  const text = [
+    "Runtime matrix: the packed package, default fetch, Prism mocks on loopback (typed call / documented failure)",
+    line(head),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+  ].join("\n");
+  mkdirSync(join(root, ".tmp"), { recursive: true });
+  writeFileSync(join(root, ".tmp", "runtime-matrix.txt"), `${text}\n`);
+}
+
+describe("runtime matrix", () => {
+  for (const runtime of RUNTIMES) {
+    it(`${runtime.label}: ${runtime.providers.join(", ")}`, async () => {
+      const report = await reports.get(runtime.id)!;
+      expect(Object.keys(report.outcomes).sort()).toEqual([...runtime.providers].sort());
+      for (const p of runtime.providers) {
+        const o = report.outcomes[p]!;
+        expect(o.ok, `${p}: ${o.result}`).toBe(true);
+        expect(o.error, `${p}: the documented failure`).toMatchObject({ providerError: true, name: "ProviderError", provider: p, operation: FAILURES[p].operation, status: FAILURES[p].status });
+      }
+    }, TIMEOUT_MS * 4);
+  }
+});
