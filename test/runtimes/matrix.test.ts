@@ -58,6 +58,7 @@ const TIMEOUT_MS = 120_000;
 const PARALLEL = 2; // the machine has 2 cores
 
 let project: string;
+let typeErrors: string | undefined;
 const reports = new Map<string, Promise<RunReport>>();
 const settled = new Map<string, RunReport | Error>();
 
@@ -146,7 +147,13 @@ beforeAll(async () => {
     join(project, "tsconfig.json"),
     JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, lib: ["ES2022", "DOM"], types: [] }, files: ["scenario.mts", "scenario.cts"] }),
   );
-  execFileSync(node, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, encoding: "utf8", stdio: "pipe" });
+  // tsc emits even when it reports errors, so the runtimes run either way; the errors fail a test of their own.
+  try {
+    execFileSync(node, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, encoding: "utf8", stdio: "pipe" });
+    typeErrors = "";
+  } catch (error) {
+    typeErrors = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}` || String(error);
+  }
 
   const mocks = inject("mocks") as Record<Provider, string>;
   const examples = ALL.map((p) => {
@@ -173,12 +180,25 @@ function cell(o: Outcome | undefined, p: Provider): string {
   return `${o.ok ? "ok" : "FAIL"} / ${failure ? `ProviderError ${e.status}` : `FAIL (${e.name})`}`;
 }
 
+/** The line of a failed run's output that says why (the last error message), shortened. */
+function reason(text: string): string {
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const why = [...lines].reverse().find((l) => /^(\w*Error|error|Uncaught|TypeError|ConfigError)\b|not installed|no result within/.test(l)) ?? lines[0] ?? "";
+  return why.length > 110 ? `${why.slice(0, 107)}...` : why;
+}
+
+function cellOf(o: Outcome | undefined, p: Provider): string {
+  if (!o) return "–";
+  if (!o.ok) return `FAIL: ${o.result.slice(0, 60)}`;
+  return cell(o, p);
+}
+
 function writeMatrix(): void {
   const rows = RUNTIMES.map((r) => {
     const got = settled.get(r.id);
     if (!got) return [r.label, "not run", ...ALL.map(() => ""), ""];
-    if (got instanceof Error) return [r.label, `FAILED: ${got.message.split("\n")[0]}`, ...ALL.map(() => ""), ""];
-    return [r.label, got.runtime, ...ALL.map((p) => (r.providers.includes(p) ? cell(got.outcomes[p], p) : "–")), `${(got.ms / 1000).toFixed(1)} s`];
+    if (got instanceof Error) return [r.label, `FAILED: ${reason(got.message)}`, ...ALL.map(() => ""), ""];
+    return [r.label, got.runtime, ...ALL.map((p) => (r.providers.includes(p) ? cellOf(got.outcomes[p], p) : "–")), `${(got.ms / 1000).toFixed(1)} s`];
   });
   const head = ["runtime", "version", ...ALL, "time"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -194,6 +214,10 @@ function writeMatrix(): void {
 }
 
 describe("runtime matrix", () => {
+  it("the scenario type-checks against the packed package's declarations (ESM and CommonJS, skipLibCheck off)", () => {
+    expect(typeErrors).toBe("");
+  });
+
   for (const runtime of RUNTIMES) {
     it(`${runtime.label}: ${runtime.providers.join(", ")}`, async () => {
       const report = await reports.get(runtime.id)!;
