@@ -8,7 +8,8 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { stringify } from "yaml";
 import { providers, loadSpec, root } from "./lib/registry.mjs";
 import { redocly } from "./lib/redocly.mjs";
-import { buildOperationIndex, providerInfo } from "./lib/operation-index.mjs";
+import { buildOperationIndex, providerInfo, wireCallSchemas } from "./lib/operation-index.mjs";
+import { compileValidators } from "./lib/validators.mjs";
 
 const check = process.argv.includes("--check");
 // One scratch folder per run, so concurrent runs (a test's --check beside a developer's generate) do not collide.
@@ -35,7 +36,29 @@ async function render(p) {
   const full = loadSpec(p.specPath);
   const client = await clientView(p);
   const types = header(p.alias) + astToString(await openapiTS(client, { alphabetize: false }));
-  const index = buildOperationIndex(full, client);
+  const { index, calls } = buildOperationIndex(full, client);
+  // Compiled code: type-checking it would only repeat Ajv's own tests; its exports are typed at the end.
+  const validatorsFile = async (groups, what) => {
+    const code = await compileValidators(groups);
+    // esbuild ends the module with `export { local as name, ... };`: each name gets its type there.
+    const tail = /export \{([^}]*)\};\s*$/.exec(code);
+    const pairs = (tail?.[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean).map((s) => s.split(/\s+as\s+/));
+    const names = Object.keys(groups);
+    if (!tail || pairs.map((p) => p.at(-1)).sort().join() !== [...names].sort().join()) {
+      throw new Error(`unexpected esbuild output: the exports ${names.join(", ")} were not found`);
+    }
+    const typed = pairs.map(([local, name = local]) => `const typed_${name}: ValidatorIndex = ${local};\n`).join("");
+    return (
+      header(p.alias) +
+      `// ${what}\n// Compiled by Ajv (standalone code, JSON Schema 2020-12) with ajv-formats' formats; Ajv's run-time helpers\n` +
+      `// are bundled in (ajv: MIT, Evgeny Poberezkin; fast-deep-equal: MIT, Evgeny Poberezkin).\n// @ts-nocheck\n` +
+      `import type { ValidatorIndex } from "../src/core/validate.js";\n\n` +
+      code.slice(0, tail.index) +
+      typed +
+      `export { ${names.map((n) => `typed_${n} as ${n}`).join(", ")} };\n`
+    );
+  };
+  const wire = wireCallSchemas(full);
   const ops =
     header(p.alias) +
     `import type { OperationIndex, ProviderInfo } from "../src/core/operation.js";\n\n` +
@@ -46,6 +69,19 @@ async function render(p) {
     files: [
       [join(root, "generated", `${p.name}.ts`), types],
       [join(root, "generated", `${p.name}.operations.ts`), ops],
+      [
+        join(root, "generated", `${p.name}.validators.ts`),
+        await validatorsFile({ validators: { schemas: calls } }, "operationId → validator of a call's input ({ path, query, header, body }) as the client sees it."),
+      ],
+      [
+        join(root, "generated", `${p.name}.wire-validators.ts`),
+        await validatorsFile(
+          { requestValidators: { schemas: wire.requests, coerceTypes: true }, jsonBodyValidators: { schemas: wire.jsonBodies } },
+          "Validators of requests as they travel (credentials included), for the fakes in streamspec/testing; not imported by\n" +
+            "// the clients. requestValidators: operationId → validator of { path, query, header, body? } as text (the form body\n" +
+            "// included), coerced to the schema's types; jsonBodyValidators: operationId → validator of a parsed JSON body.",
+        ),
+      ],
     ],
     rows: Object.entries(index).map(([id, m]) => `| ${p.name} | \`${id}\` | ${m.method} | \`${m.path}\` | ${m.retrySafe ? "yes" : "never"} |`),
   };

@@ -5,6 +5,7 @@
 // buys the codes and the client asks it for one through `getCode` at every login.
 import type { components, operations as Operations, paths as Paths } from "../../generated/arctos.js";
 import { info, operations, provider } from "../../generated/arctos.operations.js";
+import { validators } from "../../generated/arctos.validators.js";
 import { headerCredential } from "../core/auth.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import { ConfigError, StreamspecError, TransportError, ValidationError } from "../core/errors.js";
@@ -84,7 +85,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     // Both bodies are known up front except the code: check both before the first request is sent.
     const bodies = [...(user ? [["getAuthCode", user] as const] : []), ["getAuthTokenUseCode", { ...exchange, code: "code" }] as const];
     for (const [id, body] of bodies) {
-      const issues = validateCall(operations[id], { body });
+      const issues = validateCall(validators[id]!, operations[id], { body });
       if (issues.length) throw new ValidationError(provider, id, issues);
     }
     const code = getCode ? await codeFromApp(getCode) : (await c.getAuthCode({ body: user! })).info?.code;
@@ -128,7 +129,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   );
 
   const wire = createProviderClient<Paths, Operations, OperationId>(
-    { provider, operations }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
+    { provider, operations, validators }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
     options,
     { redactor, middleware: [license, bearer], failure: arctosFailure },
   );

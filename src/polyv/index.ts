@@ -2,6 +2,7 @@
 // kept under Polyv's per-IP rate limit, and its envelope checked for failure.
 import type { operations as Operations, paths as Paths } from "../../generated/polyv.js";
 import { info, operations, provider } from "../../generated/polyv.operations.js";
+import { validators } from "../../generated/polyv.validators.js";
 import { createProviderClient, type CallInit, type ProviderClient } from "../core/client.js";
 import { ConfigError } from "../core/errors.js";
 import type { OperationIndex } from "../core/operation.js";
@@ -65,7 +66,7 @@ export function createPolyvClient(options: PolyvOptions): PolyvClient {
   const redactor = new Redactor().add(appSecret);
   const index: OperationIndex = operations;
   return createProviderClient<Paths, PolyvSdkOperations, keyof typeof operations>(
-    { provider, operations, defaultBaseUrl: info.servers[0] },
+    { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
     {
       redactor,

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { OperationMeta } from "../../src/core/operation.js";
-import type { Schema } from "../../src/core/validate.js";
+import type { Schema } from "../../src/core/operation.js";
 import { ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import { signPolyvParams, type PolyvParamValue } from "../../src/polyv/index.js";
 import { collectError, collectedErrors, leaks } from "../helpers/collect-errors.js";
