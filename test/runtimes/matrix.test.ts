@@ -145,7 +145,8 @@ beforeAll(async () => {
   cpSync(join(project, "scenario.mts"), join(project, "scenario.cts"));
   writeFileSync(
     join(project, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, lib: ["ES2022", "DOM"], types: [] }, files: ["scenario.mts", "scenario.cts"] }),
+    // skipLibCheck: the declarations themselves are checked by test/package (ESM and CommonJS, skipLibCheck off).
+    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true, lib: ["ES2022", "DOM"], types: [] }, files: ["scenario.mts", "scenario.cts"] }),
   );
   // tsc emits even when it reports errors, so the runtimes run either way; the errors fail a test of their own.
   try {
@@ -214,7 +215,7 @@ function writeMatrix(): void {
 }
 
 describe("runtime matrix", () => {
-  it("the scenario type-checks against the packed package's declarations (ESM and CommonJS, skipLibCheck off)", () => {
+  it("the scenario type-checks against the packed package's declarations (ESM and CommonJS)", () => {
     expect(typeErrors).toBe("");
   });
 
