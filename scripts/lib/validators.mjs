@@ -45,7 +45,11 @@ function formatsIn(node, found = new Set()) {
   return found;
 }
 
-function standalone(schemas, coerceTypes) {
+/**
+ * The Ajv every validator is compiled with (the tests interpret the specs' schemas with the same settings).
+ * @param {object[]} schemas the schemas it will compile, for their formats
+ */
+export function createAjv(schemas, { coerceTypes = false, source = false } = {}) {
   const ajv = new Ajv2020({
     strict: true,
     allowUnionTypes: true, // `type: [integer, string]` is how the specs say "a number, or its text"
@@ -53,9 +57,14 @@ function standalone(schemas, coerceTypes) {
     ownProperties: true, // `constructor`, `__proto__`… are data keys, never inherited ones
     messages: false, // the client words the issues itself (src/core/validate.ts)
     coerceTypes,
-    code: { source: true, esm: true, lines: true },
+    ...(source ? { code: { source: true, esm: true, lines: true } } : {}),
   });
-  for (const [name, regex] of Object.entries(formatRegexes(formatsIn(Object.values(schemas))))) ajv.addFormat(name, regex);
+  for (const [name, regex] of Object.entries(formatRegexes(formatsIn(schemas)))) ajv.addFormat(name, regex);
+  return ajv;
+}
+
+function standalone(schemas, coerceTypes) {
+  const ajv = createAjv(Object.values(schemas), { coerceTypes, source: true });
   const exported = {};
   const ids = Object.keys(schemas);
   ids.forEach((id, i) => {

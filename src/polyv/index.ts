@@ -74,11 +74,14 @@ export function createPolyvClient(options: PolyvOptions): PolyvClient {
       limiter: resolveRateLimit(options.rateLimit),
       failure: polyvFailure,
       prepare(operationId: string, init: CallInit): CallInit {
-        if (!index[operationId]?.params.path?.properties?.userId || init.params?.path?.userId !== undefined) return init;
+        const path = init.params?.path;
+        // Only a missing userId is filled in; a path that is no object at all is left for validation to refuse.
+        const fillable = path === undefined || (typeof path === "object" && path !== null && !Array.isArray(path) && path.userId === undefined);
+        if (!index[operationId]?.params.path?.properties?.userId || !fillable) return init;
         if (userId === undefined) {
           throw new ConfigError(provider, "userId", `is required for ${operationId}: pass it to createPolyvClient or as params.path.userId`);
         }
-        return { ...init, params: { ...init.params, path: { ...init.params?.path, userId } } };
+        return { ...init, params: { ...init.params, path: { ...path, userId } } };
       },
     },
   );
