@@ -5,7 +5,7 @@
 // process group with a timeout, and is killed with everything it started. A runtime that is not installed fails
 // its row with the reason. The matrix is printed at the end of `npm test` (.tmp/runtime-matrix.txt).
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { root, responseExamples } from "../helpers/spec.js";
@@ -88,30 +88,56 @@ function runIn(runtime: Runtime): Promise<RunReport> {
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
-    const killGroup = () => {
+    const signalGroup = (signal: NodeJS.Signals) => {
       try {
-        process.kill(-child.pid!, "SIGKILL");
+        process.kill(-child.pid!, signal);
       } catch {
         // already gone
       }
     };
+    let timedOut = false;
     const timer = setTimeout(() => {
-      killGroup();
-      reject(new Error(`${runtime.label}: no result within ${TIMEOUT_MS / 1000} s (killed)\n${out.slice(-3000)}`));
+      timedOut = true;
+      // SIGTERM first: playwright-core closes the browser it launched (in a process group of its own) on it.
+      signalGroup("SIGTERM");
+      setTimeout(() => signalGroup("SIGKILL"), 3000).unref();
     }, TIMEOUT_MS);
     child.on("error", (error) => {
       clearTimeout(timer);
       reject(new Error(`${runtime.label}: ${argv[0]} could not start: ${error.message}`));
     });
-    child.on("exit", (code, signal) => {
+    // Whatever the runtime started (workerd, a browser) goes with it.
+    child.on("exit", () => signalGroup("SIGKILL"));
+    // "close": the output is complete.
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
-      killGroup(); // whatever it started (workerd, chromium) goes with it
+      if (timedOut) return reject(new Error(`${runtime.label}: no result within ${TIMEOUT_MS / 1000} s (killed)\n${out.slice(-3000)}`));
       const line = out.split("\n").reverse().find((l) => l.startsWith("MATRIX-RESULT "));
       if (code !== 0 || !line) return reject(new Error(`${runtime.label} exited with ${signal ?? code}:\n${out.slice(-3000)}`));
       const report = JSON.parse(line.slice("MATRIX-RESULT ".length)) as Omit<RunReport, "ms">;
       resolve({ ...report, ms: Date.now() - started });
     });
   });
+}
+
+/** Processes whose command line or working directory is inside the project (Linux /proc). */
+function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+      let cwd = "";
+      try {
+        cwd = readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        // not ours to read
+      }
+      if (cmdline.includes(dir) || cwd.startsWith(dir)) found.push(`${pid}: ${cmdline.slice(0, 160)}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 /** Starts every runtime, at most PARALLEL at a time; each test awaits its own. */
@@ -230,4 +256,14 @@ describe("runtime matrix", () => {
       }
     }, TIMEOUT_MS * 4);
   }
+
+  it("leaves no process behind", async () => {
+    await Promise.allSettled(reports.values());
+    let left = processesIn(project);
+    for (let i = 0; i < 50 && left.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = processesIn(project);
+    }
+    expect(left).toEqual([]);
+  }, TIMEOUT_MS * 5);
 });
