@@ -31,7 +31,8 @@ const isBinary = (path: string) => existsSync(path) && statSync(path).size > 1_0
 function probe(name: string, candidates: string[], platformPackage: string): Binary {
   const path = candidates.find(isBinary);
   if (!path) {
-    throw new Error(`${name} is not installed: no binary at ${candidates.join(" or ")} (npm installs it from ${platformPackage}, an optional dependency of the "${name}" package; run npm ci)`);
+    const where = candidates.length ? `no binary at ${candidates.join(" or ")}` : `neither "${name}" nor ${platformPackage} is in node_modules`;
+    throw new Error(`${name} is not installed: ${where} (npm installs it from ${platformPackage}, an optional dependency of the "${name}" package; run npm ci)`);
   }
   const r = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 30_000 });
   if (r.status !== 0) throw new Error(`${name} at ${path} does not run: ${r.error?.message ?? r.stderr ?? `exit ${r.status}`}`);
