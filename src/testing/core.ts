@@ -1,6 +1,6 @@
 // What every fake shares: a clock the test moves, routing by the operation index, a record of every request,
 // injected faults, and the two ways in — `fetch` (in-process, any runtime) and `listen()` (a loopback HTTP server,
-// Node only, loaded on demand so that bundles for browsers and Workers never need node:http).
+// Node only, loaded on demand so that bundles for browsers and Workers never contain it).
 import { ConfigError } from "../core/errors.js";
 import type { OperationIndex } from "../core/operation.js";
 
@@ -172,6 +172,7 @@ function decode(segment: string): string {
 }
 
 const INVALID_JSON = '{"truncated": ';
+const SERVER_MODULE = "./server.js";
 
 function faultAnswer(fault: Exclude<Fault, "reset" | "timeout">): Answer {
   if (fault === "invalid-json") return { status: 200, headers: { "content-type": "application/json" }, text: INVALID_JSON };
@@ -364,7 +365,9 @@ export class FakeCore<Op extends string = string> implements Fake<Op> {
   async listen(options: ListenOptions = {}): Promise<string> {
     if (this.server) return this.server.url;
     this.starting ??= (async () => {
-      const { serve } = await import("./server.js");
+      // Through a specifier bundlers do not follow: the server and its node:http stay out of any bundle of
+      // streamspec/testing, and are loaded from beside this module when listen() runs (Node, Deno, Bun).
+      const { serve } = (await import(SERVER_MODULE)) as typeof import("./server.js");
       this.server = await serve((incoming) => this.process(incoming), { host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
       return this.server.url;
     })().finally(() => (this.starting = undefined));

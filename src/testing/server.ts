@@ -1,7 +1,7 @@
-// The fakes' loopback HTTP server, for code under test that makes its own requests. Node only: `listen()` loads
-// this module with a dynamic import, and this module loads node:http the same way, so a bundle of
-// streamspec/testing for a browser or a Worker (node:* left external) never needs either until listen() is called.
-import type { IncomingMessage, ServerResponse } from "node:http";
+// The fakes' loopback HTTP server, for code under test that makes its own requests. Node only (Deno and Bun have
+// node:http too): `listen()` loads this module at run time through a specifier bundlers do not follow, so no bundle
+// of streamspec/testing for a browser or a Worker contains it.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { serialise, type Incoming, type Outcome } from "./core.js";
 
@@ -11,7 +11,6 @@ export interface Served {
 }
 
 export async function serve(process: (incoming: Incoming) => Outcome, options: { host: string; port: number }): Promise<Served> {
-  const http = await import("node:http");
   const sockets = new Set<Socket>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -41,7 +40,7 @@ export async function serve(process: (incoming: Incoming) => Outcome, options: {
     res.end(empty ? undefined : bytes);
   }
 
-  const server = http.createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

@@ -1,7 +1,7 @@
 // The Arctos fake: the license key buys a single-use code valid ten minutes, the code buys a Bearer token that
 // expires; token errors 1401/1402/1404/1405 and license errors 34xx in the document's shape; sessions per user.
 import { describe, expect, it } from "vitest";
-import { createArctosClient } from "../../src/arctos/index.js";
+import { createArctosClient, type ArctosLicenseKeyOptions } from "../../src/arctos/index.js";
 import { ProviderError } from "../../src/index.js";
 import { createFakeArctos, type FakeArctos } from "../../src/testing/index.js";
 import { caught } from "../helpers/secrets.js";
@@ -13,7 +13,7 @@ const user = { user_id: "USER-9", name: "Ann", role: "MODERATOR" } as const;
 
 function setup(options: Partial<Parameters<typeof createFakeArctos>[0]> = {}) {
   const fake = createFakeArctos({ licenseKey, ...options });
-  const make = (extra: Partial<Parameters<typeof createArctosClient>[0]> = {}) =>
+  const make = (extra: Partial<ArctosLicenseKeyOptions> = {}) =>
     createArctosClient({ licenseKey, baseUrl, clientId: "arctos-webapp", user, fetch: fake.fetch, retry: false, ...extra });
   return { fake, client: make(), make };
 }
