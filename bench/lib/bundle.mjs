@@ -1,8 +1,10 @@
 // Section 4: what each subpath costs a bundle. Each dist entry is bundled with esbuild (platform node, ESM,
 // minified, openapi-fetch included), then gzipped (level 9). The metafile says which inputs went in: no
-// provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module.
+// provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module, nor streamspec/redis.
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+
+const NODE_ONLY = [/src\/redis\//, /node_modules\/(rate-limiter-flexible|redis|ioredis|@redis)\//];
 
 /** The inputs of one bundle, grouped: openapi-fetch, core, this provider's src/ and generated/. */
 function group(path, provider) {
@@ -31,7 +33,10 @@ export async function run({ root, providers }) {
     const code = result.outputFiles[0].contents;
     const inputs = Object.keys(result.metafile.inputs);
     const others = providers.filter((p) => p !== provider);
-    const foreign = inputs.filter((path) => others.some((o) => path.includes(`src/${o}/`) || path.includes(`generated/${o}.`)));
+    // Another provider's code, or a Node-only subpath's (the Redis store and its libraries) is foreign here.
+    const foreign = inputs.filter(
+      (path) => others.some((o) => path.includes(`src/${o}/`) || path.includes(`generated/${o}.`)) || NODE_ONLY.some((re) => re.test(path)),
+    );
     const byGroup = {};
     const output = Object.values(result.metafile.outputs)[0];
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {

@@ -11,6 +11,7 @@ import { ConfigError, TransportError, ValidationError } from "../core/errors.js"
 import type { CommonOptions } from "../core/options.js";
 import { requireString } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
+import { checkStore, type Store } from "../core/store.js";
 import { TokenKeeper, type Token } from "../core/token.js";
 import { bufferedText } from "../core/transport.js";
 import { validateCall } from "../core/validate-call.js";
@@ -32,6 +33,13 @@ export interface ArctosOptions extends CommonOptions {
   user: ArctosUser;
   /** Sent as `redirect_uri` when exchanging the code. */
   redirectUri?: string;
+  /**
+   * Where the session lives, so several processes share one login (streamspec/redis's `createRedisStore`).
+   * Default: this client's memory.
+   */
+  store?: Store;
+  /** The session's key in `store`. Default `arctos:<clientId>:<user_id>:session`. */
+  storeKey?: string;
 }
 
 type Base = ProviderClient<Paths, Operations, keyof typeof operations>;
@@ -79,7 +87,13 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     return { accessToken };
   }
 
-  const keeper = new TokenKeeper<Token>({ obtain: login, redactor });
+  const keeper = new TokenKeeper<Token>({
+    obtain: login,
+    redactor,
+    store: checkStore(options.store, provider),
+    key: options.storeKey ?? `arctos:${clientId}:${user.user_id}:session`,
+    provider,
+  });
   const reauthCodes: readonly number[] = info.reauthCodes;
   const bearer = bearerRelogin({
     operations,

@@ -129,12 +129,12 @@ describe("logger masks secrets for every provider", () => {
     expect(ffRequest.headers.authorization).toBe("[REDACTED]");
 
     const polyv = await logEvents(KITS[1]!);
-    const pvQuery = new URL(polyv.ok.find((e) => e.type === "request" && e.url.includes("/v4/"))!.url).searchParams;
+    const pvQuery = new URL((polyv.ok.find((e) => e.type === "request" && e.url.includes("/v4/")) as Extract<LogEvent, { type: "request" }>).url).searchParams;
     expect(pvQuery.get("sign")).toBe("[REDACTED]");
     expect(pvQuery.get("appId")).toBe(SECRETS.polyv.appId); // not a secret: left readable
 
     const soop = await logEvents(soopKit);
-    const filters = soop.ok.find((e) => e.type === "request" && e.method === "GET" && e.url.includes("/filter/"))!;
+    const filters = soop.ok.find((e) => e.type === "request" && e.method === "GET" && e.url.includes("/filter/")) as Extract<LogEvent, { type: "request" }>;
     expect(new URL(filters.url).searchParams.get("client_secret")).toBe("[REDACTED]");
     const upsert = soop.ok.find((e) => e.type === "request" && e.method === "POST" && e.url.includes("/filter/")) as Extract<LogEvent, { type: "request" }>;
     expect(new URLSearchParams(upsert.body).get("client_secret")).toBe("[REDACTED]");

@@ -184,7 +184,7 @@ describe("logger", () => {
   it("logs every attempt of a retried call, with its number, and the final answer", async () => {
     const events: { type: string; attempt: number; status?: number }[] = [];
     const fetch = recordingFetch((_, i) => (i < 2 ? json({}, 503) : ok204()));
-    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast, logger: (e) => void events.push(e) });
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast, logger: (e) => void ("attempt" in e && events.push(e)) });
     await del(c);
     expect(events.map((e) => `${e.type}#${e.attempt}${"status" in e ? `:${e.status}` : ""}`)).toEqual([
       "request#1", "response#1:503", "request#2", "response#2:503", "request#3", "response#3:204",
