@@ -56,10 +56,7 @@ export class TokenKeeper<T extends Token> {
 
   /** Store a token obtained elsewhere (e.g. a code exchange) and announce it. */
   async set(token: T): Promise<T> {
-    await this.guard(this.store.set(this.key, token));
-    this.remember(token);
-    await this.options.onToken?.(token);
-    return token;
+    return this.keep(token, undefined);
   }
 
   isFresh(token: T | undefined = this.token): token is T {
@@ -93,21 +90,40 @@ export class TokenKeeper<T extends Token> {
 
   private async renewLocked(stale: string | undefined): Promise<T> {
     // Inside the lock: whoever held it before may have renewed already.
-    const stored = await this.read();
-    const newest = stored?.value ?? this.token;
+    const stored = await this.readEntry();
+    const usable = stored && typeof stored.value?.accessToken === "string" ? (stored as StoreEntry<T>) : undefined;
+    const newest = usable?.value ?? this.token;
     const known = stale ?? this.token?.accessToken;
-    if (stored && this.isFresh(stored.value) && stored.value.accessToken !== known) return this.adopt(stored);
-    const next = await this.options.obtain(newest);
+    if (usable && this.isFresh(usable.value) && usable.value.accessToken !== known) return this.adopt(usable);
     // Only over the entry just read: a holder whose lock expired must not put back an older token.
-    await this.guard(this.store.set(this.key, next, { ifVersion: stored?.version ?? null }));
-    this.remember(next);
-    await this.options.onToken?.(next);
-    return next;
+    return this.keep(await this.options.obtain(newest), stored?.version ?? null);
   }
 
+  /**
+   * A new token: kept here first, so a store that fails to take it loses nothing (this process goes on with it,
+   * and onToken still hands it to the app), then written to the store and announced. A store failure is thrown
+   * after that, so the call that needed the store says so.
+   */
+  private async keep(token: T, ifVersion: string | null | undefined): Promise<T> {
+    this.remember(token);
+    let failure: unknown;
+    await this.guard(this.store.set(this.key, token, ifVersion === undefined ? {} : { ifVersion })).catch((error: unknown) => {
+      failure = error;
+    });
+    await this.options.onToken?.(token);
+    if (failure) throw failure;
+    return token;
+  }
+
+  /** The stored entry, even one whose value could not be read (its version still lets a new token replace it). */
+  private readEntry(): Promise<StoreEntry<T | undefined> | undefined> {
+    return this.guard(this.store.get<T | undefined>(this.key));
+  }
+
+  /** The stored token, when there is a usable one. */
   private async read(): Promise<StoreEntry<T> | undefined> {
-    const stored = await this.guard(this.store.get<T>(this.key));
-    return stored && typeof stored.value?.accessToken === "string" ? stored : undefined;
+    const stored = await this.readEntry();
+    return stored && typeof stored.value?.accessToken === "string" ? (stored as StoreEntry<T>) : undefined;
   }
 
   private adopt(stored: StoreEntry<T>): T {
