@@ -5,7 +5,7 @@
 // obtained instead of renewing (and, with rotating refresh tokens, revoking) it again.
 import { TransportError } from "./errors.js";
 import type { Redactor } from "./redact.js";
-import { DEFAULT_LOCK_TTL_MS, StoreError, createMemoryStore, type Store, type StoreEntry } from "./store.js";
+import { StoreError, createMemoryStore, type Store, type StoreEntry } from "./store.js";
 
 export interface Token {
   accessToken: string;
@@ -29,7 +29,7 @@ export interface TokenKeeperOptions<T extends Token> {
   key?: string;
   /** For the store's errors. */
   provider?: string;
-  /** How long the renewal lock holds without its holder. Default 30 s (one attempt's default timeout). */
+  /** How long the renewal lock holds without its holder. Default: the store's own (30 s for both stores). */
   lockTtlMs?: number;
 }
 
@@ -80,7 +80,8 @@ export class TokenKeeper<T extends Token> {
     if (stale !== undefined && this.token && this.token.accessToken !== stale && this.isFresh()) return Promise.resolve(this.token);
     this.inFlight ??= (async () => {
       try {
-        return await this.guard(this.store.withLock(`${this.key}:lock`, () => this.renewLocked(stale), { ttlMs: this.options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS }));
+        const lock = this.options.lockTtlMs === undefined ? {} : { ttlMs: this.options.lockTtlMs };
+        return await this.guard(this.store.withLock(`${this.key}:lock`, () => this.renewLocked(stale), lock));
       } finally {
         this.inFlight = undefined;
       }

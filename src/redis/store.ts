@@ -19,6 +19,11 @@ export interface RedisStoreOptions {
   allowPlaintext?: boolean;
   /** How long one Redis step may take before the call that needs it fails. Default 2000 ms. */
   operationTimeoutMs?: number;
+  /**
+   * How long a renewal lock holds when its holder died (others then take over). Default 30 000 ms, the default
+   * length of one attempt: a live holder finishes its one token call within it.
+   */
+  lockTtlMs?: number;
   /** Told about values that can not be read and about the limiter's fallbacks. */
   logger?: Logger;
 }
@@ -48,6 +53,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const timeoutMs = options.operationTimeoutMs ?? 2000;
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigError("redis", "operationTimeoutMs", "must be a positive number of milliseconds");
+  }
+  const lockTtlMs = options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
+  if (typeof lockTtlMs !== "number" || !Number.isFinite(lockTtlMs) || lockTtlMs <= 0) {
+    throw new ConfigError("redis", "lockTtlMs", "must be a positive number of milliseconds");
   }
   if (options.encryptionKey === undefined && options.allowPlaintext !== true) {
     throw new ConfigError("redis", "encryptionKey", "is required (tokens are secrets): pass 32 random bytes, or allowPlaintext: true to store them unencrypted");
@@ -85,7 +94,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async withLock<T>(key: string, fn: () => Promise<T>, lock: LockOptions = {}): Promise<T> {
       const name = prefix + key;
-      const ttlMs = lock.ttlMs ?? DEFAULT_LOCK_TTL_MS;
+      const ttlMs = lock.ttlMs ?? lockTtlMs;
       const waitMs = lock.waitMs ?? 2 * ttlMs;
       const owner = randomId();
       const giveUp = Date.now() + waitMs;
