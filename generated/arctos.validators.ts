@@ -7,68 +7,10 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // validators:group:0
-var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
-var schema31 = { "$id": "op:getAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["user_id", "role"], "properties": { "user_id": { "type": "string", "minLength": 1 }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } } } }, "required": ["body"], "additionalProperties": false };
+var schema31 = { "$id": "op:getAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["user_id", "role"], "properties": { "user_id": { "type": "string" }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } } } }, "required": ["body"], "additionalProperties": false };
 var func0 = Object.prototype.hasOwnProperty;
-var func65 = __ajv0.default;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -123,19 +65,19 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.user_id !== void 0 && func0.call(data0, "user_id")) {
-          let data1 = data0.user_id;
-          if (typeof data1 === "string") {
-            if (func65(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/body/user_id", schemaPath: "#/properties/body/properties/user_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
+          if (typeof data0.user_id !== "string") {
+            const err4 = { instancePath: instancePath + "/body/user_id", schemaPath: "#/properties/body/properties/user_id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
             }
-          } else {
-            const err5 = { instancePath: instancePath + "/body/user_id", schemaPath: "#/properties/body/properties/user_id/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+        }
+        if (data0.name !== void 0 && func0.call(data0, "name")) {
+          if (typeof data0.name !== "string") {
+            const err5 = { instancePath: instancePath + "/body/name", schemaPath: "#/properties/body/properties/name/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -144,9 +86,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.name !== void 0 && func0.call(data0, "name")) {
-          if (typeof data0.name !== "string") {
-            const err6 = { instancePath: instancePath + "/body/name", schemaPath: "#/properties/body/properties/name/type", keyword: "type", params: { type: "string" } };
+        if (data0.role !== void 0 && func0.call(data0, "role")) {
+          let data3 = data0.role;
+          if (typeof data3 !== "string") {
+            const err6 = { instancePath: instancePath + "/body/role", schemaPath: "#/properties/body/properties/role/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -154,11 +97,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data0.role !== void 0 && func0.call(data0, "role")) {
-          let data3 = data0.role;
-          if (typeof data3 !== "string") {
-            const err7 = { instancePath: instancePath + "/body/role", schemaPath: "#/properties/body/properties/role/type", keyword: "type", params: { type: "string" } };
+          if (!(data3 === "MODERATOR" || data3 === "PUBLISHER" || data3 === "ADMIN" || data3 === "SWITCH" || data3 === "CLIENT")) {
+            const err7 = { instancePath: instancePath + "/body/role", schemaPath: "#/properties/body/properties/role/enum", keyword: "enum", params: { allowedValues: schema31.properties.body.properties.role.enum } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -166,32 +106,23 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data3 === "MODERATOR" || data3 === "PUBLISHER" || data3 === "ADMIN" || data3 === "SWITCH" || data3 === "CLIENT")) {
-            const err8 = { instancePath: instancePath + "/body/role", schemaPath: "#/properties/body/properties/role/enum", keyword: "enum", params: { allowedValues: schema31.properties.body.properties.role.enum } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
-            errors++;
-          }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err8];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err8);
         }
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err10];
+      vErrors = [err9];
     } else {
-      vErrors.push(err10);
+      vErrors.push(err9);
     }
     errors++;
   }
@@ -200,8 +131,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:getAuthTokenUseCode", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type", "client_id", "code"], "properties": { "grant_type": { "type": "string", "enum": ["authorization_code"] }, "client_id": { "type": "string", "enum": ["arctos-webapp", "arctos-switch", "arctos-client"] }, "code": { "type": "string", "minLength": 1 }, "redirect_uri": { "type": "string", "format": "uri" } } } }, "required": ["body"], "additionalProperties": false };
-var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+var schema32 = { "$id": "op:getAuthTokenUseCode", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type", "client_id", "code"], "properties": { "grant_type": { "type": "string" }, "client_id": { "type": "string", "enum": ["arctos-webapp", "arctos-switch", "arctos-client"] }, "code": { "type": "string" }, "redirect_uri": { "type": "string" } } } }, "required": ["body"], "additionalProperties": false };
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -265,8 +195,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
-          let data1 = data0.grant_type;
-          if (typeof data1 !== "string") {
+          if (typeof data0.grant_type !== "string") {
             const err5 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
@@ -275,8 +204,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data1 === "authorization_code")) {
-            const err6 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema32.properties.body.properties.grant_type.enum } };
+        }
+        if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
+          let data2 = data0.client_id;
+          if (typeof data2 !== "string") {
+            const err6 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -284,11 +216,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
-          let data2 = data0.client_id;
-          if (typeof data2 !== "string") {
-            const err7 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+          if (!(data2 === "arctos-webapp" || data2 === "arctos-switch" || data2 === "arctos-client")) {
+            const err7 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/enum", keyword: "enum", params: { allowedValues: schema32.properties.body.properties.client_id.enum } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -296,8 +225,10 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data2 === "arctos-webapp" || data2 === "arctos-switch" || data2 === "arctos-client")) {
-            const err8 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/enum", keyword: "enum", params: { allowedValues: schema32.properties.body.properties.client_id.enum } };
+        }
+        if (data0.code !== void 0 && func0.call(data0, "code")) {
+          if (typeof data0.code !== "string") {
+            const err8 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -306,66 +237,33 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.code !== void 0 && func0.call(data0, "code")) {
-          let data3 = data0.code;
-          if (typeof data3 === "string") {
-            if (func65(data3) < 1) {
-              const err9 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-          } else {
-            const err10 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
-          }
-        }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
-          let data4 = data0.redirect_uri;
-          if (typeof data4 === "string") {
-            if (!formats0.test(data4)) {
-              const err11 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/format", keyword: "format", params: { format: "uri" } };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-          } else {
-            const err12 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+          if (typeof data0.redirect_uri !== "string") {
+            const err9 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err12];
+              vErrors = [err9];
             } else {
-              vErrors.push(err12);
+              vErrors.push(err9);
             }
             errors++;
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err10];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err10);
         }
         errors++;
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err11];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err11);
     }
     errors++;
   }
@@ -399,32 +297,22 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.body !== void 0 && func0.call(data, "body")) {
       let data0 = data.body;
-      if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
-        for (const key1 of Object.keys(data0)) {
-          const err1 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      } else {
-        const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+      if (!(data0 && typeof data0 == "object" && !Array.isArray(data0))) {
+        const err1 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err2];
+          vErrors = [err1];
         } else {
-          vErrors.push(err2);
+          vErrors.push(err1);
         }
         errors++;
       }
     }
   } else {
-    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err2 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err3];
+      vErrors = [err2];
     } else {
-      vErrors.push(err3);
+      vErrors.push(err2);
     }
     errors++;
   }

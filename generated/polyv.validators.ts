@@ -67,7 +67,6 @@ var require_ucs2length = __commonJS({
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-var func66 = __ajv0.default;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -103,127 +102,69 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.body !== void 0 && func0.call(data, "body")) {
       let data0 = data.body;
       if (Array.isArray(data0)) {
-        if (data0.length < 1) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/minItems", keyword: "minItems", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
         const len0 = data0.length;
         for (let i0 = 0; i0 < len0; i0++) {
           let data1 = data0[i0];
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-            if (data1.viewerId === void 0 || !func0.call(data1, "viewerId")) {
-              const err3 = { instancePath: instancePath + "/body/" + i0, schemaPath: "#/properties/body/items/required", keyword: "required", params: { missingProperty: "viewerId" } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
-            }
-            if (data1.customFieldId === void 0 || !func0.call(data1, "customFieldId")) {
-              const err4 = { instancePath: instancePath + "/body/" + i0, schemaPath: "#/properties/body/items/required", keyword: "required", params: { missingProperty: "customFieldId" } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-            if (data1.customFieldValue === void 0 || !func0.call(data1, "customFieldValue")) {
-              const err5 = { instancePath: instancePath + "/body/" + i0, schemaPath: "#/properties/body/items/required", keyword: "required", params: { missingProperty: "customFieldValue" } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
-              errors++;
-            }
-            for (const key1 of Object.keys(data1)) {
-              if (!(key1 === "viewerId" || key1 === "customFieldId" || key1 === "customFieldValue")) {
-                const err6 = { instancePath: instancePath + "/body/" + i0, schemaPath: "#/properties/body/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
-                errors++;
-              }
-            }
             if (data1.viewerId !== void 0 && func0.call(data1, "viewerId")) {
-              let data2 = data1.viewerId;
-              if (typeof data2 === "string") {
-                if (func66(data2) < 1) {
-                  const err7 = { instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "#/properties/body/items/properties/viewerId/minLength", keyword: "minLength", params: { limit: 1 } };
-                  if (vErrors === null) {
-                    vErrors = [err7];
-                  } else {
-                    vErrors.push(err7);
-                  }
-                  errors++;
-                }
-              } else {
-                const err8 = { instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "#/properties/body/items/properties/viewerId/type", keyword: "type", params: { type: "string" } };
+              if (typeof data1.viewerId !== "string") {
+                const err2 = { instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "#/properties/body/items/properties/viewerId/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err8];
+                  vErrors = [err2];
                 } else {
-                  vErrors.push(err8);
+                  vErrors.push(err2);
                 }
                 errors++;
               }
             }
             if (data1.customFieldId !== void 0 && func0.call(data1, "customFieldId")) {
               if (typeof data1.customFieldId !== "string") {
-                const err9 = { instancePath: instancePath + "/body/" + i0 + "/customFieldId", schemaPath: "#/properties/body/items/properties/customFieldId/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/body/" + i0 + "/customFieldId", schemaPath: "#/properties/body/items/properties/customFieldId/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err9];
+                  vErrors = [err3];
                 } else {
-                  vErrors.push(err9);
+                  vErrors.push(err3);
                 }
                 errors++;
               }
             }
             if (data1.customFieldValue !== void 0 && func0.call(data1, "customFieldValue")) {
               if (typeof data1.customFieldValue !== "string") {
-                const err10 = { instancePath: instancePath + "/body/" + i0 + "/customFieldValue", schemaPath: "#/properties/body/items/properties/customFieldValue/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/body/" + i0 + "/customFieldValue", schemaPath: "#/properties/body/items/properties/customFieldValue/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err10];
+                  vErrors = [err4];
                 } else {
-                  vErrors.push(err10);
+                  vErrors.push(err4);
                 }
                 errors++;
               }
             }
           } else {
-            const err11 = { instancePath: instancePath + "/body/" + i0, schemaPath: "#/properties/body/items/type", keyword: "type", params: { type: "object" } };
+            const err5 = { instancePath: instancePath + "/body/" + i0, schemaPath: "#/properties/body/items/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
-              vErrors = [err11];
+              vErrors = [err5];
             } else {
-              vErrors.push(err11);
+              vErrors.push(err5);
             }
             errors++;
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "array" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "array" } };
         if (vErrors === null) {
-          vErrors = [err12];
+          vErrors = [err6];
         } else {
-          vErrors.push(err12);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err7];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -232,9 +173,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:updateChannelOauthCustom", "type": "object", "properties": { "path": { "type": "object", "properties": { "userId": { "type": "string", "minLength": 1 } }, "required": ["userId"], "additionalProperties": false }, "body": { "type": "object", "required": ["customUri"], "additionalProperties": false, "properties": { "customUri": { "type": "string", "format": "uri", "pattern": "^https?://[^\\s?#]+$" }, "channelId": { "type": ["string", "integer"], "minimum": 0 } } } }, "required": ["body"], "additionalProperties": false };
+var schema32 = { "$id": "op:updateChannelOauthCustom", "type": "object", "properties": { "path": { "type": "object", "properties": { "userId": { "type": "string", "minLength": 1 } }, "required": ["userId"], "additionalProperties": false }, "body": { "type": "object", "required": ["customUri"], "additionalProperties": false, "properties": { "customUri": { "type": "string", "format": "uri", "pattern": "^[^?]*$" }, "channelId": { "type": ["string", "integer"] } } } }, "required": ["body"], "additionalProperties": false };
+var func69 = __ajv0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-var pattern4 = new RegExp("^https?://[^\\s?#]+$", "u");
+var pattern4 = new RegExp("^[^?]*$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -293,7 +235,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.userId !== void 0 && func0.call(data0, "userId")) {
           let data1 = data0.userId;
           if (typeof data1 === "string") {
-            if (func66(data1) < 1) {
+            if (func69(data1) < 1) {
               const err4 = { instancePath: instancePath + "/path/userId", schemaPath: "#/properties/path/properties/userId/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err4];
@@ -349,7 +291,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2.customUri;
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              const err9 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/pattern", keyword: "pattern", params: { pattern: "^https?://[^\\s?#]+$" } };
+              const err9 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/pattern", keyword: "pattern", params: { pattern: "^[^?]*$" } };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -387,34 +329,23 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data4 == "number" && isFinite(data4)) {
-            if (data4 < 0 || isNaN(data4)) {
-              const err13 = { instancePath: instancePath + "/body/channelId", schemaPath: "#/properties/body/properties/channelId/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err13];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err13);
         }
         errors++;
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err14];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err14);
     }
     errors++;
   }

@@ -68,9 +68,8 @@ var require_ucs2length = __commonJS({
 // validators:group:0
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
-var schema31 = { "$id": "op:saveViewerCustomFieldValues", "type": "object", "properties": { "query": { "type": "object", "properties": { "appId": { "type": "string", "minLength": 1 }, "timestamp": { "type": "string", "pattern": "^[0-9]{13}$" }, "sign": { "type": "string", "pattern": "^([0-9A-F]{32}|[0-9A-F]{64})$" }, "signatureMethod": { "type": "string", "enum": ["MD5", "SHA256"] } }, "required": ["appId", "timestamp", "sign"], "additionalProperties": false } }, "additionalProperties": false };
+var schema31 = { "$id": "op:saveViewerCustomFieldValues", "type": "object", "properties": { "query": { "type": "object", "properties": { "appId": { "type": "string" }, "timestamp": { "type": "string", "pattern": "^[0-9]{13}$" }, "sign": { "type": "string", "pattern": "^([0-9A-F]{32}|[0-9A-F]{64})$" }, "signatureMethod": { "type": "string", "enum": ["MD5", "SHA256"] } }, "required": ["appId", "timestamp", "sign"], "additionalProperties": false } }, "additionalProperties": false };
 var func0 = Object.prototype.hasOwnProperty;
-var func65 = __ajv0.default;
 var pattern4 = new RegExp("^[0-9]{13}$", "u");
 var pattern5 = new RegExp("^([0-9A-F]{32}|[0-9A-F]{64})$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -164,17 +163,6 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func65(data1) < 1) {
-              const err6 = { instancePath: instancePath + "/query/appId", schemaPath: "#/properties/query/properties/appId/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.timestamp !== void 0 && func0.call(data0, "timestamp")) {
           let data2 = data0.timestamp;
@@ -187,11 +175,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/query/timestamp", schemaPath: "#/properties/query/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/query/timestamp", schemaPath: "#/properties/query/properties/timestamp/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err6];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err6);
                 }
                 errors++;
               }
@@ -205,11 +193,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              const err8 = { instancePath: instancePath + "/query/timestamp", schemaPath: "#/properties/query/properties/timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
+              const err7 = { instancePath: instancePath + "/query/timestamp", schemaPath: "#/properties/query/properties/timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
               if (vErrors === null) {
-                vErrors = [err8];
+                vErrors = [err7];
               } else {
-                vErrors.push(err8);
+                vErrors.push(err7);
               }
               errors++;
             }
@@ -226,11 +214,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err9 = { instancePath: instancePath + "/query/sign", schemaPath: "#/properties/query/properties/sign/type", keyword: "type", params: { type: "string" } };
+                const err8 = { instancePath: instancePath + "/query/sign", schemaPath: "#/properties/query/properties/sign/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err9];
+                  vErrors = [err8];
                 } else {
-                  vErrors.push(err9);
+                  vErrors.push(err8);
                 }
                 errors++;
               }
@@ -244,11 +232,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              const err10 = { instancePath: instancePath + "/query/sign", schemaPath: "#/properties/query/properties/sign/pattern", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
+              const err9 = { instancePath: instancePath + "/query/sign", schemaPath: "#/properties/query/properties/sign/pattern", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
               if (vErrors === null) {
-                vErrors = [err10];
+                vErrors = [err9];
               } else {
-                vErrors.push(err10);
+                vErrors.push(err9);
               }
               errors++;
             }
@@ -265,11 +253,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err11 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "#/properties/query/properties/signatureMethod/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "#/properties/query/properties/signatureMethod/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err10];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err10);
                 }
                 errors++;
               }
@@ -282,31 +270,31 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data4 === "MD5" || data4 === "SHA256")) {
-            const err12 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "#/properties/query/properties/signatureMethod/enum", keyword: "enum", params: { allowedValues: schema31.properties.query.properties.signatureMethod.enum } };
+            const err11 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "#/properties/query/properties/signatureMethod/enum", keyword: "enum", params: { allowedValues: schema31.properties.query.properties.signatureMethod.enum } };
             if (vErrors === null) {
-              vErrors = [err12];
+              vErrors = [err11];
             } else {
-              vErrors.push(err12);
+              vErrors.push(err11);
             }
             errors++;
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err12 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err12];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err12);
         }
         errors++;
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err13];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err13);
     }
     errors++;
   }
@@ -315,9 +303,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:updateChannelOauthCustom", "type": "object", "properties": { "path": { "type": "object", "properties": { "userId": { "type": "string", "minLength": 1 } }, "required": ["userId"], "additionalProperties": false }, "body": { "type": "object", "required": ["customUri", "appId", "timestamp", "sign"], "additionalProperties": false, "properties": { "customUri": { "type": "string", "format": "uri", "pattern": "^https?://[^\\s?#]+$" }, "channelId": { "type": ["string", "integer"], "minimum": 0 }, "appId": { "type": "string", "minLength": 1 }, "timestamp": { "type": "string", "pattern": "^[0-9]{13}$" }, "sign": { "type": "string", "pattern": "^([0-9A-F]{32}|[0-9A-F]{64})$" }, "signatureMethod": { "type": "string", "enum": ["MD5", "SHA256"] } } } }, "required": ["body"], "additionalProperties": false };
+var schema32 = { "$id": "op:updateChannelOauthCustom", "type": "object", "properties": { "path": { "type": "object", "properties": { "userId": { "type": "string", "minLength": 1 } }, "required": ["userId"], "additionalProperties": false }, "body": { "type": "object", "required": ["customUri", "appId", "timestamp", "sign"], "additionalProperties": false, "properties": { "customUri": { "type": "string", "format": "uri", "pattern": "^[^?]*$" }, "channelId": { "type": ["string", "integer"] }, "appId": { "type": "string" }, "timestamp": { "type": "string", "pattern": "^[0-9]{13}$" }, "sign": { "type": "string", "pattern": "^([0-9A-F]{32}|[0-9A-F]{64})$" }, "signatureMethod": { "type": "string", "enum": ["MD5", "SHA256"] } } } }, "required": ["body"], "additionalProperties": false };
+var func72 = __ajv0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-var pattern6 = new RegExp("^https?://[^\\s?#]+$", "u");
+var pattern6 = new RegExp("^[^?]*$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -401,7 +390,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (typeof data1 === "string") {
-            if (func65(data1) < 1) {
+            if (func72(data1) < 1) {
               const err5 = { instancePath: instancePath + "/path/userId", schemaPath: "#/properties/path/properties/userId/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err5];
@@ -501,7 +490,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern6.test(data3)) {
-              const err13 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/pattern", keyword: "pattern", params: { pattern: "^https?://[^\\s?#]+$" } };
+              const err13 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/pattern", keyword: "pattern", params: { pattern: "^[^?]*$" } };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -549,17 +538,6 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data4 == "number" && isFinite(data4)) {
-            if (data4 < 0 || isNaN(data4)) {
-              const err16 = { instancePath: instancePath + "/body/channelId", schemaPath: "#/properties/body/properties/channelId/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
-            }
-          }
         }
         if (data2.appId !== void 0 && func0.call(data2, "appId")) {
           let data5 = data2.appId;
@@ -572,11 +550,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                const err17 = { instancePath: instancePath + "/body/appId", schemaPath: "#/properties/body/properties/appId/type", keyword: "type", params: { type: "string" } };
+                const err16 = { instancePath: instancePath + "/body/appId", schemaPath: "#/properties/body/properties/appId/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err17];
+                  vErrors = [err16];
                 } else {
-                  vErrors.push(err17);
+                  vErrors.push(err16);
                 }
                 errors++;
               }
@@ -586,17 +564,6 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               if (data2 !== void 0) {
                 data2["appId"] = coerced3;
               }
-            }
-          }
-          if (typeof data5 === "string") {
-            if (func65(data5) < 1) {
-              const err18 = { instancePath: instancePath + "/body/appId", schemaPath: "#/properties/body/properties/appId/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err18];
-              } else {
-                vErrors.push(err18);
-              }
-              errors++;
             }
           }
         }
@@ -611,11 +578,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                const err19 = { instancePath: instancePath + "/body/timestamp", schemaPath: "#/properties/body/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+                const err17 = { instancePath: instancePath + "/body/timestamp", schemaPath: "#/properties/body/properties/timestamp/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err19];
+                  vErrors = [err17];
                 } else {
-                  vErrors.push(err19);
+                  vErrors.push(err17);
                 }
                 errors++;
               }
@@ -629,11 +596,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data6 === "string") {
             if (!pattern4.test(data6)) {
-              const err20 = { instancePath: instancePath + "/body/timestamp", schemaPath: "#/properties/body/properties/timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
+              const err18 = { instancePath: instancePath + "/body/timestamp", schemaPath: "#/properties/body/properties/timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
               if (vErrors === null) {
-                vErrors = [err20];
+                vErrors = [err18];
               } else {
-                vErrors.push(err20);
+                vErrors.push(err18);
               }
               errors++;
             }
@@ -650,11 +617,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                const err21 = { instancePath: instancePath + "/body/sign", schemaPath: "#/properties/body/properties/sign/type", keyword: "type", params: { type: "string" } };
+                const err19 = { instancePath: instancePath + "/body/sign", schemaPath: "#/properties/body/properties/sign/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err21];
+                  vErrors = [err19];
                 } else {
-                  vErrors.push(err21);
+                  vErrors.push(err19);
                 }
                 errors++;
               }
@@ -668,11 +635,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data7 === "string") {
             if (!pattern5.test(data7)) {
-              const err22 = { instancePath: instancePath + "/body/sign", schemaPath: "#/properties/body/properties/sign/pattern", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
+              const err20 = { instancePath: instancePath + "/body/sign", schemaPath: "#/properties/body/properties/sign/pattern", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
               if (vErrors === null) {
-                vErrors = [err22];
+                vErrors = [err20];
               } else {
-                vErrors.push(err22);
+                vErrors.push(err20);
               }
               errors++;
             }
@@ -689,11 +656,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                const err23 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "#/properties/body/properties/signatureMethod/type", keyword: "type", params: { type: "string" } };
+                const err21 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "#/properties/body/properties/signatureMethod/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err23];
+                  vErrors = [err21];
                 } else {
-                  vErrors.push(err23);
+                  vErrors.push(err21);
                 }
                 errors++;
               }
@@ -706,31 +673,31 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data8 === "MD5" || data8 === "SHA256")) {
-            const err24 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "#/properties/body/properties/signatureMethod/enum", keyword: "enum", params: { allowedValues: schema32.properties.body.properties.signatureMethod.enum } };
+            const err22 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "#/properties/body/properties/signatureMethod/enum", keyword: "enum", params: { allowedValues: schema32.properties.body.properties.signatureMethod.enum } };
             if (vErrors === null) {
-              vErrors = [err24];
+              vErrors = [err22];
             } else {
-              vErrors.push(err24);
+              vErrors.push(err22);
             }
             errors++;
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err23 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err25];
+          vErrors = [err23];
         } else {
-          vErrors.push(err25);
+          vErrors.push(err23);
         }
         errors++;
       }
     }
   } else {
-    const err26 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err24 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err26];
+      vErrors = [err24];
     } else {
-      vErrors.push(err26);
+      vErrors.push(err24);
     }
     errors++;
   }
@@ -741,10 +708,8 @@ validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": f
 var validators = { "saveViewerCustomFieldValues": op0, "updateChannelOauthCustom": op1 };
 
 // validators:group:1
-var __ajv02 = __toESM(require_ucs2length());
 var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;
-var func64 = __ajv02.default;
 function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -757,117 +722,59 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (Array.isArray(data)) {
-    if (data.length < 1) {
-      const err0 = { instancePath, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 1 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
       let data0 = data[i0];
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
-        if (data0.viewerId === void 0 || !func02.call(data0, "viewerId")) {
-          const err1 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/required", keyword: "required", params: { missingProperty: "viewerId" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-        if (data0.customFieldId === void 0 || !func02.call(data0, "customFieldId")) {
-          const err2 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/required", keyword: "required", params: { missingProperty: "customFieldId" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (data0.customFieldValue === void 0 || !func02.call(data0, "customFieldValue")) {
-          const err3 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/required", keyword: "required", params: { missingProperty: "customFieldValue" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        for (const key0 of Object.keys(data0)) {
-          if (!(key0 === "viewerId" || key0 === "customFieldId" || key0 === "customFieldValue")) {
-            const err4 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
-            errors++;
-          }
-        }
         if (data0.viewerId !== void 0 && func02.call(data0, "viewerId")) {
-          let data1 = data0.viewerId;
-          if (typeof data1 === "string") {
-            if (func64(data1) < 1) {
-              const err5 = { instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "#/items/properties/viewerId/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
-              errors++;
-            }
-          } else {
-            const err6 = { instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "#/items/properties/viewerId/type", keyword: "type", params: { type: "string" } };
+          if (typeof data0.viewerId !== "string") {
+            const err0 = { instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "#/items/properties/viewerId/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err6];
+              vErrors = [err0];
             } else {
-              vErrors.push(err6);
+              vErrors.push(err0);
             }
             errors++;
           }
         }
         if (data0.customFieldId !== void 0 && func02.call(data0, "customFieldId")) {
           if (typeof data0.customFieldId !== "string") {
-            const err7 = { instancePath: instancePath + "/" + i0 + "/customFieldId", schemaPath: "#/items/properties/customFieldId/type", keyword: "type", params: { type: "string" } };
+            const err1 = { instancePath: instancePath + "/" + i0 + "/customFieldId", schemaPath: "#/items/properties/customFieldId/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err7];
+              vErrors = [err1];
             } else {
-              vErrors.push(err7);
+              vErrors.push(err1);
             }
             errors++;
           }
         }
         if (data0.customFieldValue !== void 0 && func02.call(data0, "customFieldValue")) {
           if (typeof data0.customFieldValue !== "string") {
-            const err8 = { instancePath: instancePath + "/" + i0 + "/customFieldValue", schemaPath: "#/items/properties/customFieldValue/type", keyword: "type", params: { type: "string" } };
+            const err2 = { instancePath: instancePath + "/" + i0 + "/customFieldValue", schemaPath: "#/items/properties/customFieldValue/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err8];
+              vErrors = [err2];
             } else {
-              vErrors.push(err8);
+              vErrors.push(err2);
             }
             errors++;
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/type", keyword: "type", params: { type: "object" } };
+        const err3 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err3];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err3);
         }
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" } };
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" } };
     if (vErrors === null) {
-      vErrors = [err10];
+      vErrors = [err4];
     } else {
-      vErrors.push(err10);
+      vErrors.push(err4);
     }
     errors++;
   }

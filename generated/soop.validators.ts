@@ -245,8 +245,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-var schema33 = { "$id": "op:issueToken", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type"], "properties": { "grant_type": { "type": "string", "enum": ["authorization_code", "refresh_token"] }, "redirect_uri": { "type": "string" }, "code": { "type": "string", "minLength": 1 }, "refresh_token": { "type": "string", "minLength": 1 } }, "oneOf": [{ "type": "object", "required": ["grant_type", "code"], "properties": { "grant_type": { "type": "string", "const": "authorization_code" }, "redirect_uri": { "type": "string" }, "code": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["grant_type", "refresh_token"], "properties": { "grant_type": { "type": "string", "const": "refresh_token" }, "redirect_uri": { "type": "string" }, "refresh_token": { "type": "string", "minLength": 1 } } }] } }, "required": ["body"], "additionalProperties": false };
-var func73 = __ajv0.default;
+var schema33 = { "$id": "op:issueToken", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type"], "properties": { "grant_type": { "type": "string", "enum": ["authorization_code", "refresh_token"] }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } }, "oneOf": [{ "type": "object", "required": ["grant_type", "code"], "properties": { "grant_type": { "type": "string", "const": "authorization_code" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }, { "type": "object", "required": ["grant_type", "refresh_token"], "properties": { "grant_type": { "type": "string", "const": "refresh_token" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }] } }, "required": ["body"], "additionalProperties": false };
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -337,19 +336,19 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
-          let data3 = data0.code;
-          if (typeof data3 === "string") {
-            if (func73(data3) < 1) {
-              const err7 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
+          if (typeof data0.code !== "string") {
+            const err7 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
             }
-          } else {
-            const err8 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+        }
+        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
+          if (typeof data0.refresh_token !== "string") {
+            const err8 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/0/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -375,8 +374,9 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         props0.grant_type = true;
         props0.redirect_uri = true;
         props0.code = true;
+        props0.refresh_token = true;
       }
-      const _errs13 = errors;
+      const _errs15 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
           const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } };
@@ -397,8 +397,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
-          let data4 = data0.grant_type;
-          if (typeof data4 !== "string") {
+          let data5 = data0.grant_type;
+          if (typeof data5 !== "string") {
             const err12 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err12];
@@ -407,7 +407,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if ("refresh_token" !== data4) {
+          if ("refresh_token" !== data5) {
             const err13 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } };
             if (vErrors === null) {
               vErrors = [err13];
@@ -428,19 +428,19 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
-          let data6 = data0.refresh_token;
-          if (typeof data6 === "string") {
-            if (func73(data6) < 1) {
-              const err15 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
+        if (data0.code !== void 0 && func0.call(data0, "code")) {
+          if (typeof data0.code !== "string") {
+            const err15 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/1/properties/code/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
             }
-          } else {
+            errors++;
+          }
+        }
+        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
+          if (typeof data0.refresh_token !== "string") {
             const err16 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err16];
@@ -459,7 +459,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid0 = _errs13 === errors;
+      var _valid0 = _errs15 === errors;
       if (_valid0 && valid1) {
         valid1 = false;
         passing0 = [passing0, 1];
@@ -471,6 +471,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             props0 = props0 || {};
             props0.grant_type = true;
             props0.redirect_uri = true;
+            props0.code = true;
             props0.refresh_token = true;
           }
         }
@@ -511,8 +512,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           props0.refresh_token = true;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
-          let data7 = data0.grant_type;
-          if (typeof data7 !== "string") {
+          let data9 = data0.grant_type;
+          if (typeof data9 !== "string") {
             const err20 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err20];
@@ -521,7 +522,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data7 === "authorization_code" || data7 === "refresh_token")) {
+          if (!(data9 === "authorization_code" || data9 === "refresh_token")) {
             const err21 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema33.properties.body.properties.grant_type.enum } };
             if (vErrors === null) {
               vErrors = [err21];
@@ -543,19 +544,19 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
-          let data9 = data0.code;
-          if (typeof data9 === "string") {
-            if (func73(data9) < 1) {
-              const err23 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
+          if (typeof data0.code !== "string") {
+            const err23 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
             }
-          } else {
-            const err24 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+        }
+        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
+          if (typeof data0.refresh_token !== "string") {
+            const err24 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -564,44 +565,22 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
-          let data10 = data0.refresh_token;
-          if (typeof data10 === "string") {
-            if (func73(data10) < 1) {
-              const err25 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            }
-          } else {
-            const err26 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
-            errors++;
-          }
-        }
       } else {
-        const err27 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err25 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err27];
+          vErrors = [err25];
         } else {
-          vErrors.push(err27);
+          vErrors.push(err25);
         }
         errors++;
       }
     }
   } else {
-    const err28 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err26 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err28];
+      vErrors = [err26];
     } else {
-      vErrors.push(err28);
+      vErrors.push(err26);
     }
     errors++;
   }
@@ -655,43 +634,32 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
-          let data1 = data0.platform_type;
-          if (typeof data1 === "string") {
-            if (func73(data1) < 1) {
-              const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
-            }
-          } else {
-            const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
+          if (typeof data0.platform_type !== "string") {
+            const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err4];
+              vErrors = [err3];
             } else {
-              vErrors.push(err4);
+              vErrors.push(err3);
             }
             errors++;
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err4];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err4);
         }
         errors++;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err6];
+      vErrors = [err5];
     } else {
-      vErrors.push(err6);
+      vErrors.push(err5);
     }
     errors++;
   }
@@ -700,8 +668,9 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op4 = validate24;
-var schema35 = { "$id": "op:updateBroadcastInfo", "type": "object", "properties": { "body": { "type": "object", "properties": { "title": { "type": "string", "maxLength": 75 }, "category": { "type": ["integer", "string"], "minimum": 0, "pattern": "^[0-9]{1,8}$" }, "language": { "type": "string", "enum": ["ko_KR", "th_TH", "en_US", "zh_CN", "es_ES", "pt_PT", "ja_JP", "de_DE", "hi_IN", "id_ID", "ms_MY", "ru_RU", "fr_FR", "ar_SA", "tl_PH", "vi_VN", "etc"] }, "allowed_view_cnt": { "type": "integer" }, "broad_pwd_chk": { "type": "integer", "enum": [0, 1] }, "broad_pwd": { "type": "string", "minLength": 6, "pattern": "^[A-Za-z0-9]{6,}$" }, "broad_hidden": { "type": "integer", "enum": [0, 1] }, "broad_tune_out": { "type": "integer", "enum": [0, 1] }, "paid_promotion": { "type": "integer", "enum": [0, 1] }, "broad_grade": { "type": "integer", "enum": [0, 19] }, "hashtags": { "type": "string", "pattern": "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" }, "broad_ending_msg": { "type": "string", "maxLength": 40 }, "is_wait": { "type": ["integer", "string"], "enum": [0, 1, "0", "1"] }, "waiting_time": { "type": "integer", "minimum": 1, "maximum": 10 }, "water_mark": { "type": ["integer", "string"], "enum": [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } } } }, "required": ["body"], "additionalProperties": false };
-var pattern5 = new RegExp("^[0-9]{1,8}$", "u");
+var schema35 = { "$id": "op:updateBroadcastInfo", "type": "object", "properties": { "body": { "type": "object", "properties": { "title": { "type": "string", "maxLength": 75 }, "category": { "type": ["integer", "string"], "pattern": "^[0-9]+$" }, "language": { "type": "string" }, "allowed_view_cnt": { "type": "integer" }, "broad_pwd_chk": { "type": "integer", "enum": [0, 1] }, "broad_pwd": { "type": "string", "minLength": 6, "pattern": "^[A-Za-z0-9]{6,}$" }, "broad_hidden": { "type": "integer", "enum": [0, 1] }, "broad_tune_out": { "type": "integer", "enum": [0, 1] }, "paid_promotion": { "type": "integer", "enum": [0, 1] }, "broad_grade": { "type": "integer", "enum": [0, 19] }, "hashtags": { "type": "string", "pattern": "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" }, "broad_ending_msg": { "type": "string", "maxLength": 40 }, "is_wait": { "type": ["integer", "string"], "enum": [0, 1, "0", "1"] }, "waiting_time": { "type": "integer", "minimum": 1, "maximum": 10 }, "water_mark": { "type": ["integer", "string"], "enum": [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } } } }, "required": ["body"], "additionalProperties": false };
+var func92 = __ajv0.default;
+var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
 function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -742,7 +711,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.title !== void 0 && func0.call(data0, "title")) {
           let data1 = data0.title;
           if (typeof data1 === "string") {
-            if (func73(data1) > 75) {
+            if (func92(data1) > 75) {
               const err2 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/maxLength", keyword: "maxLength", params: { limit: 75 } };
               if (vErrors === null) {
                 vErrors = [err2];
@@ -772,9 +741,9 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data2 == "number" && isFinite(data2)) {
-            if (data2 < 0 || isNaN(data2)) {
-              const err5 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+          if (typeof data2 === "string") {
+            if (!pattern5.test(data2)) {
+              const err5 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/pattern", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -783,35 +752,14 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           }
-          if (typeof data2 === "string") {
-            if (!pattern5.test(data2)) {
-              const err6 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,8}$" } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.language !== void 0 && func0.call(data0, "language")) {
-          let data3 = data0.language;
-          if (typeof data3 !== "string") {
-            const err7 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/type", keyword: "type", params: { type: "string" } };
+          if (typeof data0.language !== "string") {
+            const err6 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err7];
+              vErrors = [err6];
             } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-          if (!(data3 === "ko_KR" || data3 === "th_TH" || data3 === "en_US" || data3 === "zh_CN" || data3 === "es_ES" || data3 === "pt_PT" || data3 === "ja_JP" || data3 === "de_DE" || data3 === "hi_IN" || data3 === "id_ID" || data3 === "ms_MY" || data3 === "ru_RU" || data3 === "fr_FR" || data3 === "ar_SA" || data3 === "tl_PH" || data3 === "vi_VN" || data3 === "etc")) {
-            const err8 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.language.enum } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
+              vErrors.push(err6);
             }
             errors++;
           }
@@ -819,7 +767,28 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.allowed_view_cnt !== void 0 && func0.call(data0, "allowed_view_cnt")) {
           let data4 = data0.allowed_view_cnt;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err9 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "#/properties/body/properties/allowed_view_cnt/type", keyword: "type", params: { type: "integer" } };
+            const err7 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "#/properties/body/properties/allowed_view_cnt/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data0.broad_pwd_chk !== void 0 && func0.call(data0, "broad_pwd_chk")) {
+          let data5 = data0.broad_pwd_chk;
+          if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
+            const err8 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          if (!(data5 === 0 || data5 === 1)) {
+            const err9 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_pwd_chk.enum } };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -828,50 +797,50 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.broad_pwd_chk !== void 0 && func0.call(data0, "broad_pwd_chk")) {
-          let data5 = data0.broad_pwd_chk;
-          if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-            const err10 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/type", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
-          }
-          if (!(data5 === 0 || data5 === 1)) {
-            const err11 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_pwd_chk.enum } };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
-            errors++;
-          }
-        }
         if (data0.broad_pwd !== void 0 && func0.call(data0, "broad_pwd")) {
           let data6 = data0.broad_pwd;
           if (typeof data6 === "string") {
-            if (func73(data6) < 6) {
-              const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/minLength", keyword: "minLength", params: { limit: 6 } };
+            if (func92(data6) < 6) {
+              const err10 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/minLength", keyword: "minLength", params: { limit: 6 } };
               if (vErrors === null) {
-                vErrors = [err12];
+                vErrors = [err10];
               } else {
-                vErrors.push(err12);
+                vErrors.push(err10);
               }
               errors++;
             }
             if (!pattern6.test(data6)) {
-              const err13 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
+              const err11 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
               if (vErrors === null) {
-                vErrors = [err13];
+                vErrors = [err11];
               } else {
-                vErrors.push(err13);
+                vErrors.push(err11);
               }
               errors++;
             }
           } else {
-            const err14 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/type", keyword: "type", params: { type: "string" } };
+            const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data0.broad_hidden !== void 0 && func0.call(data0, "broad_hidden")) {
+          let data7 = data0.broad_hidden;
+          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+            const err13 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (!(data7 === 0 || data7 === 1)) {
+            const err14 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_hidden.enum } };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -880,10 +849,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.broad_hidden !== void 0 && func0.call(data0, "broad_hidden")) {
-          let data7 = data0.broad_hidden;
-          if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            const err15 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/type", keyword: "type", params: { type: "integer" } };
+        if (data0.broad_tune_out !== void 0 && func0.call(data0, "broad_tune_out")) {
+          let data8 = data0.broad_tune_out;
+          if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+            const err15 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -891,8 +860,8 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data7 === 0 || data7 === 1)) {
-            const err16 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_hidden.enum } };
+          if (!(data8 === 0 || data8 === 1)) {
+            const err16 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_tune_out.enum } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -901,10 +870,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.broad_tune_out !== void 0 && func0.call(data0, "broad_tune_out")) {
-          let data8 = data0.broad_tune_out;
-          if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            const err17 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/type", keyword: "type", params: { type: "integer" } };
+        if (data0.paid_promotion !== void 0 && func0.call(data0, "paid_promotion")) {
+          let data9 = data0.paid_promotion;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+            const err17 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -912,8 +881,8 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data8 === 0 || data8 === 1)) {
-            const err18 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_tune_out.enum } };
+          if (!(data9 === 0 || data9 === 1)) {
+            const err18 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.paid_promotion.enum } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -922,10 +891,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.paid_promotion !== void 0 && func0.call(data0, "paid_promotion")) {
-          let data9 = data0.paid_promotion;
-          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-            const err19 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/type", keyword: "type", params: { type: "integer" } };
+        if (data0.broad_grade !== void 0 && func0.call(data0, "broad_grade")) {
+          let data10 = data0.broad_grade;
+          if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
+            const err19 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -933,8 +902,8 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data9 === 0 || data9 === 1)) {
-            const err20 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.paid_promotion.enum } };
+          if (!(data10 === 0 || data10 === 19)) {
+            const err20 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_grade.enum } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -943,19 +912,20 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.broad_grade !== void 0 && func0.call(data0, "broad_grade")) {
-          let data10 = data0.broad_grade;
-          if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-            const err21 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/type", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
+        if (data0.hashtags !== void 0 && func0.call(data0, "hashtags")) {
+          let data11 = data0.hashtags;
+          if (typeof data11 === "string") {
+            if (!pattern7.test(data11)) {
+              const err21 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/pattern", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
             }
-            errors++;
-          }
-          if (!(data10 === 0 || data10 === 19)) {
-            const err22 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_grade.enum } };
+          } else {
+            const err22 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -964,11 +934,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.hashtags !== void 0 && func0.call(data0, "hashtags")) {
-          let data11 = data0.hashtags;
-          if (typeof data11 === "string") {
-            if (!pattern7.test(data11)) {
-              const err23 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/pattern", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
+        if (data0.broad_ending_msg !== void 0 && func0.call(data0, "broad_ending_msg")) {
+          let data12 = data0.broad_ending_msg;
+          if (typeof data12 === "string") {
+            if (func92(data12) > 40) {
+              const err23 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/maxLength", keyword: "maxLength", params: { limit: 40 } };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -977,7 +947,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/type", keyword: "type", params: { type: "string" } };
+            const err24 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -986,20 +956,19 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.broad_ending_msg !== void 0 && func0.call(data0, "broad_ending_msg")) {
-          let data12 = data0.broad_ending_msg;
-          if (typeof data12 === "string") {
-            if (func73(data12) > 40) {
-              const err25 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/maxLength", keyword: "maxLength", params: { limit: 40 } };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
+        if (data0.is_wait !== void 0 && func0.call(data0, "is_wait")) {
+          let data13 = data0.is_wait;
+          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
+            const err25 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/type", keyword: "type", params: { type: schema35.properties.body.properties.is_wait.type } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
             }
-          } else {
-            const err26 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+          if (!(data13 === 0 || data13 === 1 || data13 === "0" || data13 === "1")) {
+            const err26 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.is_wait.enum } };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -1008,10 +977,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.is_wait !== void 0 && func0.call(data0, "is_wait")) {
-          let data13 = data0.is_wait;
-          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
-            const err27 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/type", keyword: "type", params: { type: schema35.properties.body.properties.is_wait.type } };
+        if (data0.waiting_time !== void 0 && func0.call(data0, "waiting_time")) {
+          let data14 = data0.waiting_time;
+          if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
+            const err27 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -1019,43 +988,22 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data13 === 0 || data13 === 1 || data13 === "0" || data13 === "1")) {
-            const err28 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.is_wait.enum } };
-            if (vErrors === null) {
-              vErrors = [err28];
-            } else {
-              vErrors.push(err28);
-            }
-            errors++;
-          }
-        }
-        if (data0.waiting_time !== void 0 && func0.call(data0, "waiting_time")) {
-          let data14 = data0.waiting_time;
-          if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
-            const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/type", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
           if (typeof data14 == "number" && isFinite(data14)) {
             if (data14 > 10 || isNaN(data14)) {
-              const err30 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
+              const err28 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
               if (vErrors === null) {
-                vErrors = [err30];
+                vErrors = [err28];
               } else {
-                vErrors.push(err30);
+                vErrors.push(err28);
               }
               errors++;
             }
             if (data14 < 1 || isNaN(data14)) {
-              const err31 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+              const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
               if (vErrors === null) {
-                vErrors = [err31];
+                vErrors = [err29];
               } else {
-                vErrors.push(err31);
+                vErrors.push(err29);
               }
               errors++;
             }
@@ -1064,40 +1012,40 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.water_mark !== void 0 && func0.call(data0, "water_mark")) {
           let data15 = data0.water_mark;
           if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
-            const err32 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/type", keyword: "type", params: { type: schema35.properties.body.properties.water_mark.type } };
+            const err30 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/type", keyword: "type", params: { type: schema35.properties.body.properties.water_mark.type } };
             if (vErrors === null) {
-              vErrors = [err32];
+              vErrors = [err30];
             } else {
-              vErrors.push(err32);
+              vErrors.push(err30);
             }
             errors++;
           }
           if (!(data15 === 1 || data15 === 2 || data15 === 3 || data15 === 4 || data15 === 5 || data15 === 6 || data15 === "1" || data15 === "2" || data15 === "3" || data15 === "4" || data15 === "5" || data15 === "6")) {
-            const err33 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.water_mark.enum } };
+            const err31 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.water_mark.enum } };
             if (vErrors === null) {
-              vErrors = [err33];
+              vErrors = [err31];
             } else {
-              vErrors.push(err33);
+              vErrors.push(err31);
             }
             errors++;
           }
         }
       } else {
-        const err34 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err32 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err34];
+          vErrors = [err32];
         } else {
-          vErrors.push(err34);
+          vErrors.push(err32);
         }
         errors++;
       }
     }
   } else {
-    const err35 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err33 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err35];
+      vErrors = [err33];
     } else {
-      vErrors.push(err35);
+      vErrors.push(err33);
     }
     errors++;
   }
@@ -1141,7 +1089,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op6 = validate26;
-var schema37 = { "$id": "op:listBroadcasts", "type": "object", "properties": { "query": { "type": "object", "properties": { "select_key": { "type": "string", "enum": ["cate", "lang"] }, "select_value": { "type": "string" }, "order_type": { "type": "string", "enum": ["view_cnt", "broad_start"] }, "page_no": { "type": "integer", "minimum": 1 }, "callback": { "type": "string", "minLength": 1 } }, "additionalProperties": false } }, "additionalProperties": false };
+var schema37 = { "$id": "op:listBroadcasts", "type": "object", "properties": { "query": { "type": "object", "properties": { "select_key": { "type": "string", "enum": ["cate", "lang"] }, "select_value": { "type": "string" }, "order_type": { "type": "string", "enum": ["view_cnt", "broad_start"] }, "page_no": { "type": "integer" }, "callback": { "type": "string" } }, "additionalProperties": false } }, "additionalProperties": false };
 function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -1243,56 +1191,34 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data4 == "number" && isFinite(data4)) {
-            if (data4 < 1 || isNaN(data4)) {
-              const err8 = { instancePath: instancePath + "/query/page_no", schemaPath: "#/properties/query/properties/page_no/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.callback !== void 0 && func0.call(data0, "callback")) {
-          let data5 = data0.callback;
-          if (typeof data5 === "string") {
-            if (func73(data5) < 1) {
-              const err9 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-          } else {
-            const err10 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/type", keyword: "type", params: { type: "string" } };
+          if (typeof data0.callback !== "string") {
+            const err8 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err8];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err8);
             }
             errors++;
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err9 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err9];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err9);
         }
         errors++;
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err12];
+      vErrors = [err10];
     } else {
-      vErrors.push(err12);
+      vErrors.push(err10);
     }
     errors++;
   }
@@ -1495,7 +1421,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op9 = validate29;
-var schema40 = { "$id": "op:upsertFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["reason"], "properties": { "black_id": { "type": "string", "minLength": 1 }, "cate_no": { "type": "string", "minLength": 1 }, "keyword": { "type": "string", "minLength": 1, "maxLength": 20 }, "reason": { "type": "string", "minLength": 1 } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id", "reason"], "properties": { "black_id": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["cate_no", "reason"], "properties": { "cate_no": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["keyword", "reason"], "properties": { "keyword": { "type": "string", "minLength": 1, "maxLength": 20 }, "reason": { "type": "string", "minLength": 1 } } }] }] } }, "required": ["body"], "additionalProperties": false };
+var schema40 = { "$id": "op:upsertFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id", "reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["cate_no", "reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["keyword", "reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -1607,19 +1533,19 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
-          let data3 = data2.black_id;
-          if (typeof data3 === "string") {
-            if (func73(data3) < 1) {
-              const err9 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
+          if (typeof data2.black_id !== "string") {
+            const err9 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
             }
-          } else {
-            const err10 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          if (typeof data2.cate_no !== "string") {
+            const err10 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -1628,11 +1554,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
-          let data4 = data2.reason;
-          if (typeof data4 === "string") {
-            if (func73(data4) < 1) {
-              const err11 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data5 = data2.keyword;
+          if (typeof data5 === "string") {
+            if (func92(data5) > 20) {
+              const err11 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -1641,7 +1567,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } };
+            const err12 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -1650,12 +1576,23 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
+          if (typeof data2.reason !== "string") {
+            const err13 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
+        const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
@@ -1664,21 +1601,14 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       if (_valid0) {
         var props0 = {};
         props0.black_id = true;
+        props0.cate_no = true;
+        props0.keyword = true;
         props0.reason = true;
       }
-      const _errs17 = errors;
+      const _errs21 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err15 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } };
+          const err15 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -1686,20 +1616,18 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
-          let data5 = data2.cate_no;
-          if (typeof data5 === "string") {
-            if (func73(data5) < 1) {
-              const err16 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
-            }
+        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
+          const err16 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } };
+          if (vErrors === null) {
+            vErrors = [err16];
           } else {
-            const err17 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          if (typeof data2.black_id !== "string") {
+            const err17 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -1708,89 +1636,93 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
-          let data6 = data2.reason;
-          if (typeof data6 === "string") {
-            if (func73(data6) < 1) {
-              const err18 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          if (typeof data2.cate_no !== "string") {
+            const err18 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data9 = data2.keyword;
+          if (typeof data9 === "string") {
+            if (func92(data9) > 20) {
+              const err19 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
-                vErrors = [err18];
+                vErrors = [err19];
               } else {
-                vErrors.push(err18);
+                vErrors.push(err19);
               }
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } };
+            const err20 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err19];
+              vErrors = [err20];
             } else {
-              vErrors.push(err19);
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
+          if (typeof data2.reason !== "string") {
+            const err21 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
             }
             errors++;
           }
         }
       } else {
-        const err20 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
+        const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err20];
+          vErrors = [err22];
         } else {
-          vErrors.push(err20);
+          vErrors.push(err22);
         }
         errors++;
       }
-      var _valid0 = _errs17 === errors;
+      var _valid0 = _errs21 === errors;
       valid3 = valid3 || _valid0;
       if (_valid0) {
         if (props0 !== true) {
           props0 = props0 || {};
+          props0.black_id = true;
           props0.cate_no = true;
+          props0.keyword = true;
           props0.reason = true;
         }
       }
-      const _errs23 = errors;
+      const _errs31 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err21 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
+          const err23 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
           if (vErrors === null) {
-            vErrors = [err21];
+            vErrors = [err23];
           } else {
-            vErrors.push(err21);
+            vErrors.push(err23);
           }
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } };
+          const err24 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } };
           if (vErrors === null) {
-            vErrors = [err22];
+            vErrors = [err24];
           } else {
-            vErrors.push(err22);
+            vErrors.push(err24);
           }
           errors++;
         }
-        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
-          let data7 = data2.keyword;
-          if (typeof data7 === "string") {
-            if (func73(data7) > 20) {
-              const err23 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
-            }
-            if (func73(data7) < 1) {
-              const err24 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
-            }
-          } else {
-            const err25 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          if (typeof data2.black_id !== "string") {
+            const err25 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -1799,52 +1731,76 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
-          let data8 = data2.reason;
-          if (typeof data8 === "string") {
-            if (func73(data8) < 1) {
-              const err26 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          if (typeof data2.cate_no !== "string") {
+            const err26 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data13 = data2.keyword;
+          if (typeof data13 === "string") {
+            if (func92(data13) > 20) {
+              const err27 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
-                vErrors = [err26];
+                vErrors = [err27];
               } else {
-                vErrors.push(err26);
+                vErrors.push(err27);
               }
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } };
+            const err28 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err27];
+              vErrors = [err28];
             } else {
-              vErrors.push(err27);
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
+          if (typeof data2.reason !== "string") {
+            const err29 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
             }
             errors++;
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
+        const err30 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err28];
+          vErrors = [err30];
         } else {
-          vErrors.push(err28);
+          vErrors.push(err30);
         }
         errors++;
       }
-      var _valid0 = _errs23 === errors;
+      var _valid0 = _errs31 === errors;
       valid3 = valid3 || _valid0;
       if (_valid0) {
         if (props0 !== true) {
           props0 = props0 || {};
+          props0.black_id = true;
+          props0.cate_no = true;
           props0.keyword = true;
           props0.reason = true;
         }
       }
       if (!valid3) {
-        const err29 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
+        const err31 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err31];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err31);
         }
         errors++;
       } else {
@@ -1859,11 +1815,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err30 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "reason" } };
+          const err32 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "reason" } };
           if (vErrors === null) {
-            vErrors = [err30];
+            vErrors = [err32];
           } else {
-            vErrors.push(err30);
+            vErrors.push(err32);
           }
           errors++;
         }
@@ -1875,40 +1831,18 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           props0.reason = true;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
-          let data9 = data2.black_id;
-          if (typeof data9 === "string") {
-            if (func73(data9) < 1) {
-              const err31 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err31];
-              } else {
-                vErrors.push(err31);
-              }
-              errors++;
-            }
-          } else {
-            const err32 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+          if (typeof data2.black_id !== "string") {
+            const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err32];
+              vErrors = [err33];
             } else {
-              vErrors.push(err32);
+              vErrors.push(err33);
             }
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
-          let data10 = data2.cate_no;
-          if (typeof data10 === "string") {
-            if (func73(data10) < 1) {
-              const err33 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
-            }
-          } else {
+          if (typeof data2.cate_no !== "string") {
             const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err34];
@@ -1919,9 +1853,9 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
-          let data11 = data2.keyword;
-          if (typeof data11 === "string") {
-            if (func73(data11) > 20) {
+          let data17 = data2.keyword;
+          if (typeof data17 === "string") {
+            if (func92(data17) > 20) {
               const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
                 vErrors = [err35];
@@ -1930,17 +1864,19 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func73(data11) < 1) {
-              const err36 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
           } else {
-            const err37 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+            const err36 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
+          if (typeof data2.reason !== "string") {
+            const err37 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -1949,44 +1885,22 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
-          let data12 = data2.reason;
-          if (typeof data12 === "string") {
-            if (func73(data12) < 1) {
-              const err38 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err38];
-              } else {
-                vErrors.push(err38);
-              }
-              errors++;
-            }
-          } else {
-            const err39 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err39];
-            } else {
-              vErrors.push(err39);
-            }
-            errors++;
-          }
-        }
       } else {
-        const err40 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err38 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err38];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err38);
         }
         errors++;
       }
     }
   } else {
-    const err41 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err41];
+      vErrors = [err39];
     } else {
-      vErrors.push(err41);
+      vErrors.push(err39);
     }
     errors++;
   }
@@ -1995,7 +1909,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op10 = validate30;
-var schema41 = { "$id": "op:deleteFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "properties": { "black_id": { "type": "string", "minLength": 1 }, "cate_no": { "type": "string", "minLength": 1 }, "keyword": { "type": "string", "minLength": 1, "maxLength": 20 } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id"], "properties": { "black_id": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["cate_no"], "properties": { "cate_no": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["keyword"], "properties": { "keyword": { "type": "string", "minLength": 1, "maxLength": 20 } } }] }] } }, "required": ["body"], "additionalProperties": false };
+var schema41 = { "$id": "op:deleteFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["cate_no"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["keyword"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2098,19 +2012,19 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
-          let data3 = data2.black_id;
-          if (typeof data3 === "string") {
-            if (func73(data3) < 1) {
-              const err8 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
+          if (typeof data2.black_id !== "string") {
+            const err8 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
             }
-          } else {
-            const err9 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          if (typeof data2.cate_no !== "string") {
+            const err9 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -2119,12 +2033,23 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          if (typeof data2.keyword !== "string") {
+            const err10 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err10];
+          vErrors = [err11];
         } else {
-          vErrors.push(err10);
+          vErrors.push(err11);
         }
         errors++;
       }
@@ -2133,32 +2058,23 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       if (_valid0) {
         var props0 = {};
         props0.black_id = true;
+        props0.cate_no = true;
+        props0.keyword = true;
       }
-      const _errs15 = errors;
+      const _errs19 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err11 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
+          const err12 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
           if (vErrors === null) {
-            vErrors = [err11];
+            vErrors = [err12];
           } else {
-            vErrors.push(err11);
+            vErrors.push(err12);
           }
           errors++;
         }
-        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
-          let data4 = data2.cate_no;
-          if (typeof data4 === "string") {
-            if (func73(data4) < 1) {
-              const err12 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
-            }
-          } else {
-            const err13 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          if (typeof data2.black_id !== "string") {
+            const err13 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -2167,71 +2083,34 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var _valid0 = _errs15 === errors;
-      valid3 = valid3 || _valid0;
-      if (_valid0) {
-        if (props0 !== true) {
-          props0 = props0 || {};
-          props0.cate_no = true;
-        }
-      }
-      const _errs19 = errors;
-      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-        if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err15 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          if (typeof data2.cate_no !== "string") {
+            const err14 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
           }
-          errors++;
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
-          let data5 = data2.keyword;
-          if (typeof data5 === "string") {
-            if (func73(data5) > 20) {
-              const err16 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
-            }
-            if (func73(data5) < 1) {
-              const err17 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            }
-          } else {
-            const err18 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
+          if (typeof data2.keyword !== "string") {
+            const err15 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err18];
+              vErrors = [err15];
             } else {
-              vErrors.push(err18);
+              vErrors.push(err15);
             }
             errors++;
           }
         }
       } else {
-        const err19 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
+        const err16 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err19];
+          vErrors = [err16];
         } else {
-          vErrors.push(err19);
+          vErrors.push(err16);
         }
         errors++;
       }
@@ -2240,15 +2119,80 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       if (_valid0) {
         if (props0 !== true) {
           props0 = props0 || {};
+          props0.black_id = true;
+          props0.cate_no = true;
+          props0.keyword = true;
+        }
+      }
+      const _errs27 = errors;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
+          const err17 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          if (typeof data2.black_id !== "string") {
+            const err18 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          if (typeof data2.cate_no !== "string") {
+            const err19 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          if (typeof data2.keyword !== "string") {
+            const err20 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err21 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+      var _valid0 = _errs27 === errors;
+      valid3 = valid3 || _valid0;
+      if (_valid0) {
+        if (props0 !== true) {
+          props0 = props0 || {};
+          props0.black_id = true;
+          props0.cate_no = true;
           props0.keyword = true;
         }
       }
       if (!valid3) {
-        const err20 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
+        const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
         if (vErrors === null) {
-          vErrors = [err20];
+          vErrors = [err22];
         } else {
-          vErrors.push(err20);
+          vErrors.push(err22);
         }
         errors++;
       } else {
@@ -2269,40 +2213,18 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           props0.keyword = true;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
-          let data6 = data2.black_id;
-          if (typeof data6 === "string") {
-            if (func73(data6) < 1) {
-              const err21 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
-              errors++;
-            }
-          } else {
-            const err22 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+          if (typeof data2.black_id !== "string") {
+            const err23 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err22];
+              vErrors = [err23];
             } else {
-              vErrors.push(err22);
+              vErrors.push(err23);
             }
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
-          let data7 = data2.cate_no;
-          if (typeof data7 === "string") {
-            if (func73(data7) < 1) {
-              const err23 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
-            }
-          } else {
+          if (typeof data2.cate_no !== "string") {
             const err24 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
@@ -2313,52 +2235,32 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
-          let data8 = data2.keyword;
-          if (typeof data8 === "string") {
-            if (func73(data8) > 20) {
-              const err25 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            }
-            if (func73(data8) < 1) {
-              const err26 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
-              }
-              errors++;
-            }
-          } else {
-            const err27 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+          if (typeof data2.keyword !== "string") {
+            const err25 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err27];
+              vErrors = [err25];
             } else {
-              vErrors.push(err27);
+              vErrors.push(err25);
             }
             errors++;
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err26 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err28];
+          vErrors = [err26];
         } else {
-          vErrors.push(err28);
+          vErrors.push(err26);
         }
         errors++;
       }
     }
   } else {
-    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err29];
+      vErrors = [err27];
     } else {
-      vErrors.push(err29);
+      vErrors.push(err27);
     }
     errors++;
   }
@@ -2450,7 +2352,6 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op12 = validate32;
-var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2498,19 +2399,20 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
-          let data1 = data0.vod_url;
-          if (typeof data1 === "string") {
-            if (!formats0.test(data1)) {
-              const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "#/properties/query/properties/vod_url/format", keyword: "format", params: { format: "uri" } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
+          if (typeof data0.vod_url !== "string") {
+            const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "#/properties/query/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
             }
-          } else {
-            const err4 = { instancePath: instancePath + "/query/vod_url", schemaPath: "#/properties/query/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+        }
+        if (data0.width !== void 0 && func0.call(data0, "width")) {
+          let data2 = data0.width;
+          if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+            const err4 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -2519,10 +2421,10 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.width !== void 0 && func0.call(data0, "width")) {
-          let data2 = data0.width;
-          if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            const err5 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/type", keyword: "type", params: { type: "integer" } };
+        if (data0.height !== void 0 && func0.call(data0, "height")) {
+          let data3 = data0.height;
+          if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
+            const err5 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -2530,57 +2432,23 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data2 == "number" && isFinite(data2)) {
-            if (data2 < 1 || isNaN(data2)) {
-              const err6 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data0.height !== void 0 && func0.call(data0, "height")) {
-          let data3 = data0.height;
-          if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            const err7 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/type", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-          if (typeof data3 == "number" && isFinite(data3)) {
-            if (data3 < 1 || isNaN(data3)) {
-              const err8 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err6];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err10];
+      vErrors = [err7];
     } else {
-      vErrors.push(err10);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -2634,19 +2502,20 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
-          let data1 = data0.vod_url;
-          if (typeof data1 === "string") {
-            if (!formats0.test(data1)) {
-              const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "#/properties/body/properties/vod_url/format", keyword: "format", params: { format: "uri" } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
+          if (typeof data0.vod_url !== "string") {
+            const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "#/properties/body/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
             }
-          } else {
-            const err4 = { instancePath: instancePath + "/body/vod_url", schemaPath: "#/properties/body/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+            errors++;
+          }
+        }
+        if (data0.width !== void 0 && func0.call(data0, "width")) {
+          let data2 = data0.width;
+          if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+            const err4 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -2655,10 +2524,10 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data0.width !== void 0 && func0.call(data0, "width")) {
-          let data2 = data0.width;
-          if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            const err5 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/type", keyword: "type", params: { type: "integer" } };
+        if (data0.height !== void 0 && func0.call(data0, "height")) {
+          let data3 = data0.height;
+          if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
+            const err5 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -2666,57 +2535,23 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data2 == "number" && isFinite(data2)) {
-            if (data2 < 1 || isNaN(data2)) {
-              const err6 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data0.height !== void 0 && func0.call(data0, "height")) {
-          let data3 = data0.height;
-          if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            const err7 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/type", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-          if (typeof data3 == "number" && isFinite(data3)) {
-            if (data3 < 1 || isNaN(data3)) {
-              const err8 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err6];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err10];
+      vErrors = [err7];
     } else {
-      vErrors.push(err10);
+      vErrors.push(err7);
     }
     errors++;
   }

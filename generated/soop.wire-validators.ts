@@ -69,7 +69,6 @@ var require_ucs2length = __commonJS({
 var __ajv0 = __toESM(require_ucs2length());
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-var func63 = __ajv0.default;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -143,34 +142,23 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err4];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err4);
         }
         errors++;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err6];
+      vErrors = [err5];
     } else {
-      vErrors.push(err6);
+      vErrors.push(err5);
     }
     errors++;
   }
@@ -179,7 +167,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:issueAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["client_id", "auth_type", "certification_number"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "auth_type": { "type": "string", "const": "api" }, "certification_number": { "type": ["integer", "string"], "minimum": 0, "maximum": 999999, "pattern": "^[0-9]{6}$" } } } }, "required": ["body"], "additionalProperties": false };
+var schema32 = { "$id": "op:issueAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["client_id", "auth_type", "certification_number"], "properties": { "client_id": { "type": "string" }, "auth_type": { "type": "string", "const": "api" }, "certification_number": { "type": ["integer", "string"], "minimum": 0, "maximum": 999999, "pattern": "^[0-9]{6}$" } } } }, "required": ["body"], "additionalProperties": false };
 var pattern4 = new RegExp("^[0-9]{6}$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -270,17 +258,6 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err6 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.auth_type !== void 0 && func0.call(data0, "auth_type")) {
           let data2 = data0.auth_type;
@@ -293,11 +270,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err6];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err6);
                 }
                 errors++;
               }
@@ -310,11 +287,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if ("api" !== data2) {
-            const err8 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/const", keyword: "const", params: { allowedValue: "api" } };
+            const err7 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/const", keyword: "const", params: { allowedValue: "api" } };
             if (vErrors === null) {
-              vErrors = [err8];
+              vErrors = [err7];
             } else {
-              vErrors.push(err8);
+              vErrors.push(err7);
             }
             errors++;
           }
@@ -332,11 +309,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/type", keyword: "type", params: { type: schema32.properties.body.properties.certification_number.type } };
+                const err8 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/type", keyword: "type", params: { type: schema32.properties.body.properties.certification_number.type } };
                 if (vErrors === null) {
-                  vErrors = [err9];
+                  vErrors = [err8];
                 } else {
-                  vErrors.push(err9);
+                  vErrors.push(err8);
                 }
                 errors++;
               }
@@ -350,7 +327,16 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 == "number" && isFinite(data3)) {
             if (data3 > 999999 || isNaN(data3)) {
-              const err10 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/maximum", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
+              const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/maximum", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+            if (data3 < 0 || isNaN(data3)) {
+              const err10 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -358,8 +344,10 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data3 < 0 || isNaN(data3)) {
-              const err11 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+          }
+          if (typeof data3 === "string") {
+            if (!pattern4.test(data3)) {
+              const err11 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/pattern", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -368,34 +356,23 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           }
-          if (typeof data3 === "string") {
-            if (!pattern4.test(data3)) {
-              const err12 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/pattern", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err12 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err12];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err12);
         }
         errors++;
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err13];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err13);
     }
     errors++;
   }
@@ -404,7 +381,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-var schema33 = { "$id": "op:issueToken", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": { "grant_type": { "type": "string", "enum": ["authorization_code", "refresh_token"] }, "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "redirect_uri": { "type": "string" }, "code": { "type": "string", "minLength": 1 }, "refresh_token": { "type": "string", "minLength": 1 } }, "oneOf": [{ "type": "object", "required": ["grant_type", "code"], "properties": { "grant_type": { "type": "string", "const": "authorization_code" }, "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "redirect_uri": { "type": "string" }, "code": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["grant_type", "refresh_token"], "properties": { "grant_type": { "type": "string", "const": "refresh_token" }, "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "redirect_uri": { "type": "string" }, "refresh_token": { "type": "string", "minLength": 1 } } }] } }, "required": ["body"], "additionalProperties": false };
+var schema33 = { "$id": "op:issueToken", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": { "grant_type": { "type": "string", "enum": ["authorization_code", "refresh_token"] }, "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } }, "oneOf": [{ "type": "object", "required": ["grant_type", "code"], "properties": { "grant_type": { "type": "string", "const": "authorization_code" }, "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }, { "type": "object", "required": ["grant_type", "refresh_token"], "properties": { "grant_type": { "type": "string", "const": "refresh_token" }, "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }] } }, "required": ["body"], "additionalProperties": false };
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -526,17 +503,6 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data2 === "string") {
-            if (func63(data2) < 1) {
-              const err7 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/0/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.client_secret !== void 0 && func0.call(data0, "client_secret")) {
           let data3 = data0.client_secret;
@@ -549,11 +515,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err7 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err8];
+                  vErrors = [err7];
                 } else {
-                  vErrors.push(err8);
+                  vErrors.push(err7);
                 }
                 errors++;
               }
@@ -563,17 +529,6 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               if (data0 !== void 0) {
                 data0["client_secret"] = coerced2;
               }
-            }
-          }
-          if (typeof data3 === "string") {
-            if (func63(data3) < 1) {
-              const err9 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/0/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
             }
           }
         }
@@ -588,11 +543,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/0/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+                const err8 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/0/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err10];
+                  vErrors = [err8];
                 } else {
-                  vErrors.push(err10);
+                  vErrors.push(err8);
                 }
                 errors++;
               }
@@ -616,11 +571,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced4 = "";
               } else {
-                const err11 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } };
+                const err9 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err9];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err9);
                 }
                 errors++;
               }
@@ -632,24 +587,41 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data5 === "string") {
-            if (func63(data5) < 1) {
-              const err12 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err12];
+        }
+        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
+          let data6 = data0.refresh_token;
+          if (typeof data6 !== "string") {
+            let dataType5 = typeof data6;
+            let coerced5 = void 0;
+            if (!(coerced5 !== void 0)) {
+              if (dataType5 == "number" || dataType5 == "boolean") {
+                coerced5 = "" + data6;
+              } else if (data6 === null) {
+                coerced5 = "";
               } else {
-                vErrors.push(err12);
+                const err10 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/0/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (coerced5 !== void 0) {
+              data6 = coerced5;
+              if (data0 !== void 0) {
+                data0["refresh_token"] = coerced5;
+              }
             }
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err11];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err11);
         }
         errors++;
       }
@@ -663,66 +635,30 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         props0.client_secret = true;
         props0.redirect_uri = true;
         props0.code = true;
+        props0.refresh_token = true;
       }
-      const _errs17 = errors;
+      const _errs19 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } };
+          const err12 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } };
           if (vErrors === null) {
-            vErrors = [err14];
+            vErrors = [err12];
           } else {
-            vErrors.push(err14);
+            vErrors.push(err12);
           }
           errors++;
         }
         if (data0.refresh_token === void 0 || !func0.call(data0, "refresh_token")) {
-          const err15 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "refresh_token" } };
+          const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "refresh_token" } };
           if (vErrors === null) {
-            vErrors = [err15];
+            vErrors = [err13];
           } else {
-            vErrors.push(err15);
+            vErrors.push(err13);
           }
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
-          let data6 = data0.grant_type;
-          if (typeof data6 !== "string") {
-            let dataType5 = typeof data6;
-            let coerced5 = void 0;
-            if (!(coerced5 !== void 0)) {
-              if (dataType5 == "number" || dataType5 == "boolean") {
-                coerced5 = "" + data6;
-              } else if (data6 === null) {
-                coerced5 = "";
-              } else {
-                const err16 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err16];
-                } else {
-                  vErrors.push(err16);
-                }
-                errors++;
-              }
-            }
-            if (coerced5 !== void 0) {
-              data6 = coerced5;
-              if (data0 !== void 0) {
-                data0["grant_type"] = coerced5;
-              }
-            }
-          }
-          if ("refresh_token" !== data6) {
-            const err17 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } };
-            if (vErrors === null) {
-              vErrors = [err17];
-            } else {
-              vErrors.push(err17);
-            }
-            errors++;
-          }
-        }
-        if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
-          let data7 = data0.client_id;
+          let data7 = data0.grant_type;
           if (typeof data7 !== "string") {
             let dataType6 = typeof data7;
             let coerced6 = void 0;
@@ -732,11 +668,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced6 = "";
               } else {
-                const err18 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err14 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err18];
+                  vErrors = [err14];
                 } else {
-                  vErrors.push(err18);
+                  vErrors.push(err14);
                 }
                 errors++;
               }
@@ -744,24 +680,22 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced6 !== void 0) {
               data7 = coerced6;
               if (data0 !== void 0) {
-                data0["client_id"] = coerced6;
+                data0["grant_type"] = coerced6;
               }
             }
           }
-          if (typeof data7 === "string") {
-            if (func63(data7) < 1) {
-              const err19 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/1/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
+          if ("refresh_token" !== data7) {
+            const err15 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
             }
+            errors++;
           }
         }
-        if (data0.client_secret !== void 0 && func0.call(data0, "client_secret")) {
-          let data8 = data0.client_secret;
+        if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
+          let data8 = data0.client_id;
           if (typeof data8 !== "string") {
             let dataType7 = typeof data8;
             let coerced7 = void 0;
@@ -771,11 +705,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced7 = "";
               } else {
-                const err20 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err16 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err20];
+                  vErrors = [err16];
                 } else {
-                  vErrors.push(err20);
+                  vErrors.push(err16);
                 }
                 errors++;
               }
@@ -783,24 +717,13 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced7 !== void 0) {
               data8 = coerced7;
               if (data0 !== void 0) {
-                data0["client_secret"] = coerced7;
+                data0["client_id"] = coerced7;
               }
-            }
-          }
-          if (typeof data8 === "string") {
-            if (func63(data8) < 1) {
-              const err21 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/1/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
-              errors++;
             }
           }
         }
-        if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
-          let data9 = data0.redirect_uri;
+        if (data0.client_secret !== void 0 && func0.call(data0, "client_secret")) {
+          let data9 = data0.client_secret;
           if (typeof data9 !== "string") {
             let dataType8 = typeof data9;
             let coerced8 = void 0;
@@ -810,11 +733,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data9 === null) {
                 coerced8 = "";
               } else {
-                const err22 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/1/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+                const err17 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err22];
+                  vErrors = [err17];
                 } else {
-                  vErrors.push(err22);
+                  vErrors.push(err17);
                 }
                 errors++;
               }
@@ -822,13 +745,13 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced8 !== void 0) {
               data9 = coerced8;
               if (data0 !== void 0) {
-                data0["redirect_uri"] = coerced8;
+                data0["client_secret"] = coerced8;
               }
             }
           }
         }
-        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
-          let data10 = data0.refresh_token;
+        if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
+          let data10 = data0.redirect_uri;
           if (typeof data10 !== "string") {
             let dataType9 = typeof data10;
             let coerced9 = void 0;
@@ -838,11 +761,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data10 === null) {
                 coerced9 = "";
               } else {
-                const err23 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
+                const err18 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/1/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err23];
+                  vErrors = [err18];
                 } else {
-                  vErrors.push(err23);
+                  vErrors.push(err18);
                 }
                 errors++;
               }
@@ -850,32 +773,77 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced9 !== void 0) {
               data10 = coerced9;
               if (data0 !== void 0) {
-                data0["refresh_token"] = coerced9;
+                data0["redirect_uri"] = coerced9;
               }
             }
           }
-          if (typeof data10 === "string") {
-            if (func63(data10) < 1) {
-              const err24 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err24];
+        }
+        if (data0.code !== void 0 && func0.call(data0, "code")) {
+          let data11 = data0.code;
+          if (typeof data11 !== "string") {
+            let dataType10 = typeof data11;
+            let coerced10 = void 0;
+            if (!(coerced10 !== void 0)) {
+              if (dataType10 == "number" || dataType10 == "boolean") {
+                coerced10 = "" + data11;
+              } else if (data11 === null) {
+                coerced10 = "";
               } else {
-                vErrors.push(err24);
+                const err19 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/1/properties/code/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (coerced10 !== void 0) {
+              data11 = coerced10;
+              if (data0 !== void 0) {
+                data0["code"] = coerced10;
+              }
+            }
+          }
+        }
+        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
+          let data12 = data0.refresh_token;
+          if (typeof data12 !== "string") {
+            let dataType11 = typeof data12;
+            let coerced11 = void 0;
+            if (!(coerced11 !== void 0)) {
+              if (dataType11 == "number" || dataType11 == "boolean") {
+                coerced11 = "" + data12;
+              } else if (data12 === null) {
+                coerced11 = "";
+              } else {
+                const err20 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            if (coerced11 !== void 0) {
+              data12 = coerced11;
+              if (data0 !== void 0) {
+                data0["refresh_token"] = coerced11;
+              }
             }
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/type", keyword: "type", params: { type: "object" } };
+        const err21 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err25];
+          vErrors = [err21];
         } else {
-          vErrors.push(err25);
+          vErrors.push(err21);
         }
         errors++;
       }
-      var _valid0 = _errs17 === errors;
+      var _valid0 = _errs19 === errors;
       if (_valid0 && valid1) {
         valid1 = false;
         passing0 = [passing0, 1];
@@ -889,16 +857,17 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             props0.client_id = true;
             props0.client_secret = true;
             props0.redirect_uri = true;
+            props0.code = true;
             props0.refresh_token = true;
           }
         }
       }
       if (!valid1) {
-        const err26 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } };
+        const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } };
         if (vErrors === null) {
-          vErrors = [err26];
+          vErrors = [err22];
         } else {
-          vErrors.push(err26);
+          vErrors.push(err22);
         }
         errors++;
       } else {
@@ -913,29 +882,29 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err27 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "grant_type" } };
+          const err23 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "grant_type" } };
           if (vErrors === null) {
-            vErrors = [err27];
+            vErrors = [err23];
           } else {
-            vErrors.push(err27);
+            vErrors.push(err23);
           }
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err24 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
-            vErrors = [err28];
+            vErrors = [err24];
           } else {
-            vErrors.push(err28);
+            vErrors.push(err24);
           }
           errors++;
         }
         if (data0.client_secret === void 0 || !func0.call(data0, "client_secret")) {
-          const err29 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
+          const err25 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
           if (vErrors === null) {
-            vErrors = [err29];
+            vErrors = [err25];
           } else {
-            vErrors.push(err29);
+            vErrors.push(err25);
           }
           errors++;
         }
@@ -949,83 +918,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           props0.refresh_token = true;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
-          let data11 = data0.grant_type;
-          if (typeof data11 !== "string") {
-            let dataType10 = typeof data11;
-            let coerced10 = void 0;
-            if (!(coerced10 !== void 0)) {
-              if (dataType10 == "number" || dataType10 == "boolean") {
-                coerced10 = "" + data11;
-              } else if (data11 === null) {
-                coerced10 = "";
-              } else {
-                const err30 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err30];
-                } else {
-                  vErrors.push(err30);
-                }
-                errors++;
-              }
-            }
-            if (coerced10 !== void 0) {
-              data11 = coerced10;
-              if (data0 !== void 0) {
-                data0["grant_type"] = coerced10;
-              }
-            }
-          }
-          if (!(data11 === "authorization_code" || data11 === "refresh_token")) {
-            const err31 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema33.properties.body.properties.grant_type.enum } };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-        if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
-          let data12 = data0.client_id;
-          if (typeof data12 !== "string") {
-            let dataType11 = typeof data12;
-            let coerced11 = void 0;
-            if (!(coerced11 !== void 0)) {
-              if (dataType11 == "number" || dataType11 == "boolean") {
-                coerced11 = "" + data12;
-              } else if (data12 === null) {
-                coerced11 = "";
-              } else {
-                const err32 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
-                errors++;
-              }
-            }
-            if (coerced11 !== void 0) {
-              data12 = coerced11;
-              if (data0 !== void 0) {
-                data0["client_id"] = coerced11;
-              }
-            }
-          }
-          if (typeof data12 === "string") {
-            if (func63(data12) < 1) {
-              const err33 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data0.client_secret !== void 0 && func0.call(data0, "client_secret")) {
-          let data13 = data0.client_secret;
+          let data13 = data0.grant_type;
           if (typeof data13 !== "string") {
             let dataType12 = typeof data13;
             let coerced12 = void 0;
@@ -1035,11 +928,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                const err34 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err26 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err34];
+                  vErrors = [err26];
                 } else {
-                  vErrors.push(err34);
+                  vErrors.push(err26);
                 }
                 errors++;
               }
@@ -1047,24 +940,22 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced12 !== void 0) {
               data13 = coerced12;
               if (data0 !== void 0) {
-                data0["client_secret"] = coerced12;
+                data0["grant_type"] = coerced12;
               }
             }
           }
-          if (typeof data13 === "string") {
-            if (func63(data13) < 1) {
-              const err35 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err35];
-              } else {
-                vErrors.push(err35);
-              }
-              errors++;
+          if (!(data13 === "authorization_code" || data13 === "refresh_token")) {
+            const err27 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema33.properties.body.properties.grant_type.enum } };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
             }
+            errors++;
           }
         }
-        if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
-          let data14 = data0.redirect_uri;
+        if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
+          let data14 = data0.client_id;
           if (typeof data14 !== "string") {
             let dataType13 = typeof data14;
             let coerced13 = void 0;
@@ -1074,11 +965,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                const err36 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+                const err28 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err36];
+                  vErrors = [err28];
                 } else {
-                  vErrors.push(err36);
+                  vErrors.push(err28);
                 }
                 errors++;
               }
@@ -1086,13 +977,13 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced13 !== void 0) {
               data14 = coerced13;
               if (data0 !== void 0) {
-                data0["redirect_uri"] = coerced13;
+                data0["client_id"] = coerced13;
               }
             }
           }
         }
-        if (data0.code !== void 0 && func0.call(data0, "code")) {
-          let data15 = data0.code;
+        if (data0.client_secret !== void 0 && func0.call(data0, "client_secret")) {
+          let data15 = data0.client_secret;
           if (typeof data15 !== "string") {
             let dataType14 = typeof data15;
             let coerced14 = void 0;
@@ -1102,11 +993,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data15 === null) {
                 coerced14 = "";
               } else {
-                const err37 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
+                const err29 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err37];
+                  vErrors = [err29];
                 } else {
-                  vErrors.push(err37);
+                  vErrors.push(err29);
                 }
                 errors++;
               }
@@ -1114,24 +1005,13 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced14 !== void 0) {
               data15 = coerced14;
               if (data0 !== void 0) {
-                data0["code"] = coerced14;
+                data0["client_secret"] = coerced14;
               }
-            }
-          }
-          if (typeof data15 === "string") {
-            if (func63(data15) < 1) {
-              const err38 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err38];
-              } else {
-                vErrors.push(err38);
-              }
-              errors++;
             }
           }
         }
-        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
-          let data16 = data0.refresh_token;
+        if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
+          let data16 = data0.redirect_uri;
           if (typeof data16 !== "string") {
             let dataType15 = typeof data16;
             let coerced15 = void 0;
@@ -1141,11 +1021,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                const err39 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
+                const err30 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err39];
+                  vErrors = [err30];
                 } else {
-                  vErrors.push(err39);
+                  vErrors.push(err30);
                 }
                 errors++;
               }
@@ -1153,38 +1033,83 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced15 !== void 0) {
               data16 = coerced15;
               if (data0 !== void 0) {
-                data0["refresh_token"] = coerced15;
+                data0["redirect_uri"] = coerced15;
               }
             }
           }
-          if (typeof data16 === "string") {
-            if (func63(data16) < 1) {
-              const err40 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err40];
+        }
+        if (data0.code !== void 0 && func0.call(data0, "code")) {
+          let data17 = data0.code;
+          if (typeof data17 !== "string") {
+            let dataType16 = typeof data17;
+            let coerced16 = void 0;
+            if (!(coerced16 !== void 0)) {
+              if (dataType16 == "number" || dataType16 == "boolean") {
+                coerced16 = "" + data17;
+              } else if (data17 === null) {
+                coerced16 = "";
               } else {
-                vErrors.push(err40);
+                const err31 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (coerced16 !== void 0) {
+              data17 = coerced16;
+              if (data0 !== void 0) {
+                data0["code"] = coerced16;
+              }
+            }
+          }
+        }
+        if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
+          let data18 = data0.refresh_token;
+          if (typeof data18 !== "string") {
+            let dataType17 = typeof data18;
+            let coerced17 = void 0;
+            if (!(coerced17 !== void 0)) {
+              if (dataType17 == "number" || dataType17 == "boolean") {
+                coerced17 = "" + data18;
+              } else if (data18 === null) {
+                coerced17 = "";
+              } else {
+                const err32 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (coerced17 !== void 0) {
+              data18 = coerced17;
+              if (data0 !== void 0) {
+                data0["refresh_token"] = coerced17;
+              }
             }
           }
         }
       } else {
-        const err41 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err33 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err41];
+          vErrors = [err33];
         } else {
-          vErrors.push(err41);
+          vErrors.push(err33);
         }
         errors++;
       }
     }
   } else {
-    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err34 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err42];
+      vErrors = [err34];
     } else {
-      vErrors.push(err42);
+      vErrors.push(err34);
     }
     errors++;
   }
@@ -1273,17 +1198,6 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err5 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
           let data2 = data0.access_token;
@@ -1296,11 +1210,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/type", keyword: "type", params: { type: "string" } };
+                const err5 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err6];
+                  vErrors = [err5];
                 } else {
-                  vErrors.push(err6);
+                  vErrors.push(err5);
                 }
                 errors++;
               }
@@ -1312,34 +1226,23 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data2 === "string") {
-            if (func63(data2) < 1) {
-              const err7 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err6];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err7];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -1348,8 +1251,9 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op4 = validate24;
-var schema35 = { "$id": "op:updateBroadcastInfo", "type": "object", "properties": { "body": { "type": "object", "required": ["access_token"], "properties": { "access_token": { "type": "string", "minLength": 1 }, "title": { "type": "string", "maxLength": 75 }, "category": { "type": ["integer", "string"], "minimum": 0, "pattern": "^[0-9]{1,8}$" }, "language": { "type": "string", "enum": ["ko_KR", "th_TH", "en_US", "zh_CN", "es_ES", "pt_PT", "ja_JP", "de_DE", "hi_IN", "id_ID", "ms_MY", "ru_RU", "fr_FR", "ar_SA", "tl_PH", "vi_VN", "etc"] }, "allowed_view_cnt": { "type": "integer" }, "broad_pwd_chk": { "type": "integer", "enum": [0, 1] }, "broad_pwd": { "type": "string", "minLength": 6, "pattern": "^[A-Za-z0-9]{6,}$" }, "broad_hidden": { "type": "integer", "enum": [0, 1] }, "broad_tune_out": { "type": "integer", "enum": [0, 1] }, "paid_promotion": { "type": "integer", "enum": [0, 1] }, "broad_grade": { "type": "integer", "enum": [0, 19] }, "hashtags": { "type": "string", "pattern": "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" }, "broad_ending_msg": { "type": "string", "maxLength": 40 }, "is_wait": { "type": ["integer", "string"], "enum": [0, 1, "0", "1"] }, "waiting_time": { "type": "integer", "minimum": 1, "maximum": 10 }, "water_mark": { "type": ["integer", "string"], "enum": [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } } } }, "required": ["body"], "additionalProperties": false };
-var pattern5 = new RegExp("^[0-9]{1,8}$", "u");
+var schema35 = { "$id": "op:updateBroadcastInfo", "type": "object", "properties": { "body": { "type": "object", "required": ["access_token"], "properties": { "access_token": { "type": "string" }, "title": { "type": "string", "maxLength": 75 }, "category": { "type": ["integer", "string"], "pattern": "^[0-9]+$" }, "language": { "type": "string" }, "allowed_view_cnt": { "type": "integer" }, "broad_pwd_chk": { "type": "integer", "enum": [0, 1] }, "broad_pwd": { "type": "string", "minLength": 6, "pattern": "^[A-Za-z0-9]{6,}$" }, "broad_hidden": { "type": "integer", "enum": [0, 1] }, "broad_tune_out": { "type": "integer", "enum": [0, 1] }, "paid_promotion": { "type": "integer", "enum": [0, 1] }, "broad_grade": { "type": "integer", "enum": [0, 19] }, "hashtags": { "type": "string", "pattern": "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" }, "broad_ending_msg": { "type": "string", "maxLength": 40 }, "is_wait": { "type": ["integer", "string"], "enum": [0, 1, "0", "1"] }, "waiting_time": { "type": "integer", "minimum": 1, "maximum": 10 }, "water_mark": { "type": ["integer", "string"], "enum": [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } } } }, "required": ["body"], "additionalProperties": false };
+var func109 = __ajv0.default;
+var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
 function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -1423,17 +1327,6 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.title !== void 0 && func0.call(data0, "title")) {
           let data2 = data0.title;
@@ -1446,11 +1339,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err5];
+                  vErrors = [err4];
                 } else {
-                  vErrors.push(err5);
+                  vErrors.push(err4);
                 }
                 errors++;
               }
@@ -1463,12 +1356,12 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (typeof data2 === "string") {
-            if (func63(data2) > 75) {
-              const err6 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/maxLength", keyword: "maxLength", params: { limit: 75 } };
+            if (func109(data2) > 75) {
+              const err5 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/maxLength", keyword: "maxLength", params: { limit: 75 } };
               if (vErrors === null) {
-                vErrors = [err6];
+                vErrors = [err5];
               } else {
-                vErrors.push(err6);
+                vErrors.push(err5);
               }
               errors++;
             }
@@ -1487,11 +1380,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/type", keyword: "type", params: { type: schema35.properties.body.properties.category.type } };
+                const err6 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/type", keyword: "type", params: { type: schema35.properties.body.properties.category.type } };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err6];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err6);
                 }
                 errors++;
               }
@@ -1503,24 +1396,13 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data3 == "number" && isFinite(data3)) {
-            if (data3 < 0 || isNaN(data3)) {
-              const err8 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              const err9 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,8}$" } };
+              const err7 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/pattern", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
               if (vErrors === null) {
-                vErrors = [err9];
+                vErrors = [err7];
               } else {
-                vErrors.push(err9);
+                vErrors.push(err7);
               }
               errors++;
             }
@@ -1537,11 +1419,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/type", keyword: "type", params: { type: "string" } };
+                const err8 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err10];
+                  vErrors = [err8];
                 } else {
-                  vErrors.push(err10);
+                  vErrors.push(err8);
                 }
                 errors++;
               }
@@ -1553,15 +1435,6 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (!(data4 === "ko_KR" || data4 === "th_TH" || data4 === "en_US" || data4 === "zh_CN" || data4 === "es_ES" || data4 === "pt_PT" || data4 === "ja_JP" || data4 === "de_DE" || data4 === "hi_IN" || data4 === "id_ID" || data4 === "ms_MY" || data4 === "ru_RU" || data4 === "fr_FR" || data4 === "ar_SA" || data4 === "tl_PH" || data4 === "vi_VN" || data4 === "etc")) {
-            const err11 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.language.enum } };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
-            errors++;
-          }
         }
         if (data0.allowed_view_cnt !== void 0 && func0.call(data0, "allowed_view_cnt")) {
           let data5 = data0.allowed_view_cnt;
@@ -1572,11 +1445,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                const err12 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "#/properties/body/properties/allowed_view_cnt/type", keyword: "type", params: { type: "integer" } };
+                const err9 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "#/properties/body/properties/allowed_view_cnt/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err12];
+                  vErrors = [err9];
                 } else {
-                  vErrors.push(err12);
+                  vErrors.push(err9);
                 }
                 errors++;
               }
@@ -1598,11 +1471,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType5 === "boolean" || data6 === null || dataType5 === "string" && data6 && data6 == +data6 && !(data6 % 1)) {
                 coerced5 = +data6;
               } else {
-                const err13 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/type", keyword: "type", params: { type: "integer" } };
+                const err10 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err13];
+                  vErrors = [err10];
                 } else {
-                  vErrors.push(err13);
+                  vErrors.push(err10);
                 }
                 errors++;
               }
@@ -1615,11 +1488,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data6 === 0 || data6 === 1)) {
-            const err14 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_pwd_chk.enum } };
+            const err11 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_pwd_chk.enum } };
             if (vErrors === null) {
-              vErrors = [err14];
+              vErrors = [err11];
             } else {
-              vErrors.push(err14);
+              vErrors.push(err11);
             }
             errors++;
           }
@@ -1635,11 +1508,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced6 = "";
               } else {
-                const err15 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/type", keyword: "type", params: { type: "string" } };
+                const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err15];
+                  vErrors = [err12];
                 } else {
-                  vErrors.push(err15);
+                  vErrors.push(err12);
                 }
                 errors++;
               }
@@ -1652,21 +1525,21 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (typeof data7 === "string") {
-            if (func63(data7) < 6) {
-              const err16 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/minLength", keyword: "minLength", params: { limit: 6 } };
+            if (func109(data7) < 6) {
+              const err13 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/minLength", keyword: "minLength", params: { limit: 6 } };
               if (vErrors === null) {
-                vErrors = [err16];
+                vErrors = [err13];
               } else {
-                vErrors.push(err16);
+                vErrors.push(err13);
               }
               errors++;
             }
             if (!pattern6.test(data7)) {
-              const err17 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
+              const err14 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
               if (vErrors === null) {
-                vErrors = [err17];
+                vErrors = [err14];
               } else {
-                vErrors.push(err17);
+                vErrors.push(err14);
               }
               errors++;
             }
@@ -1681,11 +1554,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType7 === "boolean" || data8 === null || dataType7 === "string" && data8 && data8 == +data8 && !(data8 % 1)) {
                 coerced7 = +data8;
               } else {
-                const err18 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/type", keyword: "type", params: { type: "integer" } };
+                const err15 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err18];
+                  vErrors = [err15];
                 } else {
-                  vErrors.push(err18);
+                  vErrors.push(err15);
                 }
                 errors++;
               }
@@ -1698,11 +1571,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data8 === 0 || data8 === 1)) {
-            const err19 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_hidden.enum } };
+            const err16 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_hidden.enum } };
             if (vErrors === null) {
-              vErrors = [err19];
+              vErrors = [err16];
             } else {
-              vErrors.push(err19);
+              vErrors.push(err16);
             }
             errors++;
           }
@@ -1716,11 +1589,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType8 === "boolean" || data9 === null || dataType8 === "string" && data9 && data9 == +data9 && !(data9 % 1)) {
                 coerced8 = +data9;
               } else {
-                const err20 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/type", keyword: "type", params: { type: "integer" } };
+                const err17 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err20];
+                  vErrors = [err17];
                 } else {
-                  vErrors.push(err20);
+                  vErrors.push(err17);
                 }
                 errors++;
               }
@@ -1733,11 +1606,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data9 === 0 || data9 === 1)) {
-            const err21 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_tune_out.enum } };
+            const err18 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_tune_out.enum } };
             if (vErrors === null) {
-              vErrors = [err21];
+              vErrors = [err18];
             } else {
-              vErrors.push(err21);
+              vErrors.push(err18);
             }
             errors++;
           }
@@ -1751,11 +1624,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType9 === "boolean" || data10 === null || dataType9 === "string" && data10 && data10 == +data10 && !(data10 % 1)) {
                 coerced9 = +data10;
               } else {
-                const err22 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/type", keyword: "type", params: { type: "integer" } };
+                const err19 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err22];
+                  vErrors = [err19];
                 } else {
-                  vErrors.push(err22);
+                  vErrors.push(err19);
                 }
                 errors++;
               }
@@ -1768,11 +1641,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data10 === 0 || data10 === 1)) {
-            const err23 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.paid_promotion.enum } };
+            const err20 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.paid_promotion.enum } };
             if (vErrors === null) {
-              vErrors = [err23];
+              vErrors = [err20];
             } else {
-              vErrors.push(err23);
+              vErrors.push(err20);
             }
             errors++;
           }
@@ -1786,11 +1659,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType10 === "boolean" || data11 === null || dataType10 === "string" && data11 && data11 == +data11 && !(data11 % 1)) {
                 coerced10 = +data11;
               } else {
-                const err24 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/type", keyword: "type", params: { type: "integer" } };
+                const err21 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err24];
+                  vErrors = [err21];
                 } else {
-                  vErrors.push(err24);
+                  vErrors.push(err21);
                 }
                 errors++;
               }
@@ -1803,11 +1676,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data11 === 0 || data11 === 19)) {
-            const err25 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_grade.enum } };
+            const err22 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_grade.enum } };
             if (vErrors === null) {
-              vErrors = [err25];
+              vErrors = [err22];
             } else {
-              vErrors.push(err25);
+              vErrors.push(err22);
             }
             errors++;
           }
@@ -1823,11 +1696,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data12 === null) {
                 coerced11 = "";
               } else {
-                const err26 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/type", keyword: "type", params: { type: "string" } };
+                const err23 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err26];
+                  vErrors = [err23];
                 } else {
-                  vErrors.push(err26);
+                  vErrors.push(err23);
                 }
                 errors++;
               }
@@ -1841,11 +1714,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data12 === "string") {
             if (!pattern7.test(data12)) {
-              const err27 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/pattern", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
+              const err24 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/pattern", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
               if (vErrors === null) {
-                vErrors = [err27];
+                vErrors = [err24];
               } else {
-                vErrors.push(err27);
+                vErrors.push(err24);
               }
               errors++;
             }
@@ -1862,11 +1735,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                const err28 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/type", keyword: "type", params: { type: "string" } };
+                const err25 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err28];
+                  vErrors = [err25];
                 } else {
-                  vErrors.push(err28);
+                  vErrors.push(err25);
                 }
                 errors++;
               }
@@ -1879,12 +1752,12 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (typeof data13 === "string") {
-            if (func63(data13) > 40) {
-              const err29 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/maxLength", keyword: "maxLength", params: { limit: 40 } };
+            if (func109(data13) > 40) {
+              const err26 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/maxLength", keyword: "maxLength", params: { limit: 40 } };
               if (vErrors === null) {
-                vErrors = [err29];
+                vErrors = [err26];
               } else {
-                vErrors.push(err29);
+                vErrors.push(err26);
               }
               errors++;
             }
@@ -1903,11 +1776,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                const err30 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/type", keyword: "type", params: { type: schema35.properties.body.properties.is_wait.type } };
+                const err27 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/type", keyword: "type", params: { type: schema35.properties.body.properties.is_wait.type } };
                 if (vErrors === null) {
-                  vErrors = [err30];
+                  vErrors = [err27];
                 } else {
-                  vErrors.push(err30);
+                  vErrors.push(err27);
                 }
                 errors++;
               }
@@ -1920,11 +1793,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data14 === 0 || data14 === 1 || data14 === "0" || data14 === "1")) {
-            const err31 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.is_wait.enum } };
+            const err28 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.is_wait.enum } };
             if (vErrors === null) {
-              vErrors = [err31];
+              vErrors = [err28];
             } else {
-              vErrors.push(err31);
+              vErrors.push(err28);
             }
             errors++;
           }
@@ -1938,11 +1811,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType14 === "boolean" || data15 === null || dataType14 === "string" && data15 && data15 == +data15 && !(data15 % 1)) {
                 coerced14 = +data15;
               } else {
-                const err32 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/type", keyword: "type", params: { type: "integer" } };
+                const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err32];
+                  vErrors = [err29];
                 } else {
-                  vErrors.push(err32);
+                  vErrors.push(err29);
                 }
                 errors++;
               }
@@ -1956,20 +1829,20 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data15 == "number" && isFinite(data15)) {
             if (data15 > 10 || isNaN(data15)) {
-              const err33 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
+              const err30 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
               if (vErrors === null) {
-                vErrors = [err33];
+                vErrors = [err30];
               } else {
-                vErrors.push(err33);
+                vErrors.push(err30);
               }
               errors++;
             }
             if (data15 < 1 || isNaN(data15)) {
-              const err34 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+              const err31 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
               if (vErrors === null) {
-                vErrors = [err34];
+                vErrors = [err31];
               } else {
-                vErrors.push(err34);
+                vErrors.push(err31);
               }
               errors++;
             }
@@ -1988,11 +1861,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                const err35 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/type", keyword: "type", params: { type: schema35.properties.body.properties.water_mark.type } };
+                const err32 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/type", keyword: "type", params: { type: schema35.properties.body.properties.water_mark.type } };
                 if (vErrors === null) {
-                  vErrors = [err35];
+                  vErrors = [err32];
                 } else {
-                  vErrors.push(err35);
+                  vErrors.push(err32);
                 }
                 errors++;
               }
@@ -2005,31 +1878,31 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data16 === 1 || data16 === 2 || data16 === 3 || data16 === 4 || data16 === 5 || data16 === 6 || data16 === "1" || data16 === "2" || data16 === "3" || data16 === "4" || data16 === "5" || data16 === "6")) {
-            const err36 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.water_mark.enum } };
+            const err33 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.water_mark.enum } };
             if (vErrors === null) {
-              vErrors = [err36];
+              vErrors = [err33];
             } else {
-              vErrors.push(err36);
+              vErrors.push(err33);
             }
             errors++;
           }
         }
       } else {
-        const err37 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err34 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err37];
+          vErrors = [err34];
         } else {
-          vErrors.push(err37);
+          vErrors.push(err34);
         }
         errors++;
       }
     }
   } else {
-    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err35 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err38];
+      vErrors = [err35];
     } else {
-      vErrors.push(err38);
+      vErrors.push(err35);
     }
     errors++;
   }
@@ -2109,34 +1982,23 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err4];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err4);
         }
         errors++;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err6];
+      vErrors = [err5];
     } else {
-      vErrors.push(err6);
+      vErrors.push(err5);
     }
     errors++;
   }
@@ -2145,7 +2007,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op6 = validate26;
-var schema37 = { "$id": "op:listBroadcasts", "type": "object", "properties": { "query": { "type": "object", "properties": { "client_id": { "type": "string", "minLength": 1 }, "select_key": { "type": "string", "enum": ["cate", "lang"] }, "select_value": { "type": "string" }, "order_type": { "type": "string", "enum": ["view_cnt", "broad_start"] }, "page_no": { "type": "integer", "minimum": 1 }, "callback": { "type": "string", "minLength": 1 } }, "required": ["client_id"], "additionalProperties": false } }, "additionalProperties": false };
+var schema37 = { "$id": "op:listBroadcasts", "type": "object", "properties": { "query": { "type": "object", "properties": { "client_id": { "type": "string" }, "select_key": { "type": "string", "enum": ["cate", "lang"] }, "select_value": { "type": "string" }, "order_type": { "type": "string", "enum": ["view_cnt", "broad_start"] }, "page_no": { "type": "integer" }, "callback": { "type": "string" } }, "required": ["client_id"], "additionalProperties": false } }, "additionalProperties": false };
 function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2219,17 +2081,6 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.select_key !== void 0 && func0.call(data0, "select_key")) {
           let data2 = data0.select_key;
@@ -2242,11 +2093,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err5];
+                  vErrors = [err4];
                 } else {
-                  vErrors.push(err5);
+                  vErrors.push(err4);
                 }
                 errors++;
               }
@@ -2259,11 +2110,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "cate" || data2 === "lang")) {
-            const err6 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.select_key.enum } };
+            const err5 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.select_key.enum } };
             if (vErrors === null) {
-              vErrors = [err6];
+              vErrors = [err5];
             } else {
-              vErrors.push(err6);
+              vErrors.push(err5);
             }
             errors++;
           }
@@ -2279,11 +2130,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/query/select_value", schemaPath: "#/properties/query/properties/select_value/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/query/select_value", schemaPath: "#/properties/query/properties/select_value/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err6];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err6);
                 }
                 errors++;
               }
@@ -2307,11 +2158,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/type", keyword: "type", params: { type: "string" } };
+                const err7 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err8];
+                  vErrors = [err7];
                 } else {
-                  vErrors.push(err8);
+                  vErrors.push(err7);
                 }
                 errors++;
               }
@@ -2324,11 +2175,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data4 === "view_cnt" || data4 === "broad_start")) {
-            const err9 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.order_type.enum } };
+            const err8 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.order_type.enum } };
             if (vErrors === null) {
-              vErrors = [err9];
+              vErrors = [err8];
             } else {
-              vErrors.push(err9);
+              vErrors.push(err8);
             }
             errors++;
           }
@@ -2342,11 +2193,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                const err10 = { instancePath: instancePath + "/query/page_no", schemaPath: "#/properties/query/properties/page_no/type", keyword: "type", params: { type: "integer" } };
+                const err9 = { instancePath: instancePath + "/query/page_no", schemaPath: "#/properties/query/properties/page_no/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err10];
+                  vErrors = [err9];
                 } else {
-                  vErrors.push(err10);
+                  vErrors.push(err9);
                 }
                 errors++;
               }
@@ -2356,17 +2207,6 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               if (data0 !== void 0) {
                 data0["page_no"] = coerced4;
               }
-            }
-          }
-          if (typeof data5 == "number" && isFinite(data5)) {
-            if (data5 < 1 || isNaN(data5)) {
-              const err11 = { instancePath: instancePath + "/query/page_no", schemaPath: "#/properties/query/properties/page_no/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
             }
           }
         }
@@ -2381,11 +2221,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced5 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err12];
+                  vErrors = [err10];
                 } else {
-                  vErrors.push(err12);
+                  vErrors.push(err10);
                 }
                 errors++;
               }
@@ -2397,34 +2237,23 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data6 === "string") {
-            if (func63(data6) < 1) {
-              const err13 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err11];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err11);
         }
         errors++;
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err12];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err12);
     }
     errors++;
   }
@@ -2433,7 +2262,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op7 = validate27;
-var schema38 = { "$id": "op:getAquaComponent", "type": "object", "properties": { "body": { "type": "object", "required": ["access_token"], "properties": { "access_token": { "type": "string", "minLength": 1 }, "platform_type": { "type": "string", "enum": ["pc", "mobile"] }, "component_type": { "type": "string", "enum": ["chat", "notice", "goal"] } } } }, "required": ["body"], "additionalProperties": false };
+var schema38 = { "$id": "op:getAquaComponent", "type": "object", "properties": { "body": { "type": "object", "required": ["access_token"], "properties": { "access_token": { "type": "string" }, "platform_type": { "type": "string", "enum": ["pc", "mobile"] }, "component_type": { "type": "string", "enum": ["chat", "notice", "goal"] } } } }, "required": ["body"], "additionalProperties": false };
 function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2505,17 +2334,6 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           let data2 = data0.platform_type;
@@ -2528,11 +2346,11 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err5];
+                  vErrors = [err4];
                 } else {
-                  vErrors.push(err5);
+                  vErrors.push(err4);
                 }
                 errors++;
               }
@@ -2545,11 +2363,11 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "pc" || data2 === "mobile")) {
-            const err6 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.platform_type.enum } };
+            const err5 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.platform_type.enum } };
             if (vErrors === null) {
-              vErrors = [err6];
+              vErrors = [err5];
             } else {
-              vErrors.push(err6);
+              vErrors.push(err5);
             }
             errors++;
           }
@@ -2565,11 +2383,11 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err6];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err6);
                 }
                 errors++;
               }
@@ -2582,31 +2400,31 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data3 === "chat" || data3 === "notice" || data3 === "goal")) {
-            const err8 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.component_type.enum } };
+            const err7 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.component_type.enum } };
             if (vErrors === null) {
-              vErrors = [err8];
+              vErrors = [err7];
             } else {
-              vErrors.push(err8);
+              vErrors.push(err7);
             }
             errors++;
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err8];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err8);
         }
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err10];
+      vErrors = [err9];
     } else {
-      vErrors.push(err10);
+      vErrors.push(err9);
     }
     errors++;
   }
@@ -2615,7 +2433,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op8 = validate28;
-var schema39 = { "$id": "op:listFilters", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "query": { "type": "object", "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 } }, "required": ["client_id", "client_secret"], "additionalProperties": false } }, "additionalProperties": false };
+var schema39 = { "$id": "op:listFilters", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "query": { "type": "object", "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" } }, "required": ["client_id", "client_secret"], "additionalProperties": false } }, "additionalProperties": false };
 function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2768,17 +2586,6 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data3 === "string") {
-            if (func63(data3) < 1) {
-              const err10 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
-              errors++;
-            }
-          }
         }
         if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
           let data4 = data2.client_secret;
@@ -2791,11 +2598,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                const err11 = { instancePath: instancePath + "/query/client_secret", schemaPath: "#/properties/query/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/query/client_secret", schemaPath: "#/properties/query/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err10];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err10);
                 }
                 errors++;
               }
@@ -2807,34 +2614,23 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data4 === "string") {
-            if (func63(data4) < 1) {
-              const err12 = { instancePath: instancePath + "/query/client_secret", schemaPath: "#/properties/query/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err11];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err11);
         }
         errors++;
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err12];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err12);
     }
     errors++;
   }
@@ -2843,7 +2639,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op9 = validate29;
-var schema40 = { "$id": "op:upsertFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["client_id", "client_secret", "reason"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "black_id": { "type": "string", "minLength": 1 }, "cate_no": { "type": "string", "minLength": 1 }, "keyword": { "type": "string", "minLength": 1, "maxLength": 20 }, "reason": { "type": "string", "minLength": 1 } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id", "reason"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "black_id": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["cate_no", "reason"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "cate_no": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["keyword", "reason"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "keyword": { "type": "string", "minLength": 1, "maxLength": 20 }, "reason": { "type": "string", "minLength": 1 } } }] }] } }, "required": ["body"], "additionalProperties": false };
+var schema40 = { "$id": "op:upsertFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["client_id", "client_secret", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["cate_no", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["keyword", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2997,17 +2793,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data3 === "string") {
-            if (func63(data3) < 1) {
-              const err10 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
-              errors++;
-            }
-          }
         }
         if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
           let data4 = data2.client_secret;
@@ -3020,11 +2805,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                const err11 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err10];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err10);
                 }
                 errors++;
               }
@@ -3034,17 +2819,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               if (data2 !== void 0) {
                 data2["client_secret"] = coerced2;
               }
-            }
-          }
-          if (typeof data4 === "string") {
-            if (func63(data4) < 1) {
-              const err12 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
             }
           }
         }
@@ -3059,11 +2833,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                const err13 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                const err11 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err13];
+                  vErrors = [err11];
                 } else {
-                  vErrors.push(err13);
+                  vErrors.push(err11);
                 }
                 errors++;
               }
@@ -3075,9 +2849,65 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data5 === "string") {
-            if (func63(data5) < 1) {
-              const err14 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          let data6 = data2.cate_no;
+          if (typeof data6 !== "string") {
+            let dataType4 = typeof data6;
+            let coerced4 = void 0;
+            if (!(coerced4 !== void 0)) {
+              if (dataType4 == "number" || dataType4 == "boolean") {
+                coerced4 = "" + data6;
+              } else if (data6 === null) {
+                coerced4 = "";
+              } else {
+                const err12 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+            if (coerced4 !== void 0) {
+              data6 = coerced4;
+              if (data2 !== void 0) {
+                data2["cate_no"] = coerced4;
+              }
+            }
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data7 = data2.keyword;
+          if (typeof data7 !== "string") {
+            let dataType5 = typeof data7;
+            let coerced5 = void 0;
+            if (!(coerced5 !== void 0)) {
+              if (dataType5 == "number" || dataType5 == "boolean") {
+                coerced5 = "" + data7;
+              } else if (data7 === null) {
+                coerced5 = "";
+              } else {
+                const err13 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (coerced5 !== void 0) {
+              data7 = coerced5;
+              if (data2 !== void 0) {
+                data2["keyword"] = coerced5;
+              }
+            }
+          }
+          if (typeof data7 === "string") {
+            if (func109(data7) > 20) {
+              const err14 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -3088,15 +2918,15 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
-          let data6 = data2.reason;
-          if (typeof data6 !== "string") {
-            let dataType4 = typeof data6;
-            let coerced4 = void 0;
-            if (!(coerced4 !== void 0)) {
-              if (dataType4 == "number" || dataType4 == "boolean") {
-                coerced4 = "" + data6;
-              } else if (data6 === null) {
-                coerced4 = "";
+          let data8 = data2.reason;
+          if (typeof data8 !== "string") {
+            let dataType6 = typeof data8;
+            let coerced6 = void 0;
+            if (!(coerced6 !== void 0)) {
+              if (dataType6 == "number" || dataType6 == "boolean") {
+                coerced6 = "" + data8;
+              } else if (data8 === null) {
+                coerced6 = "";
               } else {
                 const err15 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
@@ -3107,31 +2937,20 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (coerced4 !== void 0) {
-              data6 = coerced4;
+            if (coerced6 !== void 0) {
+              data8 = coerced6;
               if (data2 !== void 0) {
-                data2["reason"] = coerced4;
+                data2["reason"] = coerced6;
               }
-            }
-          }
-          if (typeof data6 === "string") {
-            if (func63(data6) < 1) {
-              const err16 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
             }
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
+        const err16 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err16];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err16);
         }
         errors++;
       }
@@ -3142,12 +2961,23 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         props0.client_id = true;
         props0.client_secret = true;
         props0.black_id = true;
+        props0.cate_no = true;
+        props0.keyword = true;
         props0.reason = true;
       }
-      const _errs21 = errors;
+      const _errs25 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err18 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
+          const err17 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
+          const err18 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } };
           if (vErrors === null) {
             vErrors = [err18];
           } else {
@@ -3155,95 +2985,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err19 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
-          let data7 = data2.client_id;
-          if (typeof data7 !== "string") {
-            let dataType5 = typeof data7;
-            let coerced5 = void 0;
-            if (!(coerced5 !== void 0)) {
-              if (dataType5 == "number" || dataType5 == "boolean") {
-                coerced5 = "" + data7;
-              } else if (data7 === null) {
-                coerced5 = "";
-              } else {
-                const err20 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
-                errors++;
-              }
-            }
-            if (coerced5 !== void 0) {
-              data7 = coerced5;
-              if (data2 !== void 0) {
-                data2["client_id"] = coerced5;
-              }
-            }
-          }
-          if (typeof data7 === "string") {
-            if (func63(data7) < 1) {
-              const err21 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
-          let data8 = data2.client_secret;
-          if (typeof data8 !== "string") {
-            let dataType6 = typeof data8;
-            let coerced6 = void 0;
-            if (!(coerced6 !== void 0)) {
-              if (dataType6 == "number" || dataType6 == "boolean") {
-                coerced6 = "" + data8;
-              } else if (data8 === null) {
-                coerced6 = "";
-              } else {
-                const err22 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err22];
-                } else {
-                  vErrors.push(err22);
-                }
-                errors++;
-              }
-            }
-            if (coerced6 !== void 0) {
-              data8 = coerced6;
-              if (data2 !== void 0) {
-                data2["client_secret"] = coerced6;
-              }
-            }
-          }
-          if (typeof data8 === "string") {
-            if (func63(data8) < 1) {
-              const err23 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
-          let data9 = data2.cate_no;
+          let data9 = data2.client_id;
           if (typeof data9 !== "string") {
             let dataType7 = typeof data9;
             let coerced7 = void 0;
@@ -3253,11 +2996,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data9 === null) {
                 coerced7 = "";
               } else {
-                const err24 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                const err19 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err24];
+                  vErrors = [err19];
                 } else {
-                  vErrors.push(err24);
+                  vErrors.push(err19);
                 }
                 errors++;
               }
@@ -3265,24 +3008,13 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced7 !== void 0) {
               data9 = coerced7;
               if (data2 !== void 0) {
-                data2["cate_no"] = coerced7;
+                data2["client_id"] = coerced7;
               }
-            }
-          }
-          if (typeof data9 === "string") {
-            if (func63(data9) < 1) {
-              const err25 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
             }
           }
         }
-        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
-          let data10 = data2.reason;
+        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
+          let data10 = data2.client_secret;
           if (typeof data10 !== "string") {
             let dataType8 = typeof data10;
             let coerced8 = void 0;
@@ -3292,11 +3024,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data10 === null) {
                 coerced8 = "";
               } else {
-                const err26 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } };
+                const err20 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err26];
+                  vErrors = [err20];
                 } else {
-                  vErrors.push(err26);
+                  vErrors.push(err20);
                 }
                 errors++;
               }
@@ -3304,64 +3036,13 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced8 !== void 0) {
               data10 = coerced8;
               if (data2 !== void 0) {
-                data2["reason"] = coerced8;
+                data2["client_secret"] = coerced8;
               }
             }
           }
-          if (typeof data10 === "string") {
-            if (func63(data10) < 1) {
-              const err27 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err27];
-              } else {
-                vErrors.push(err27);
-              }
-              errors++;
-            }
-          }
         }
-      } else {
-        const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      var _valid0 = _errs21 === errors;
-      valid3 = valid3 || _valid0;
-      if (_valid0) {
-        if (props0 !== true) {
-          props0 = props0 || {};
-          props0.client_id = true;
-          props0.client_secret = true;
-          props0.cate_no = true;
-          props0.reason = true;
-        }
-      }
-      const _errs31 = errors;
-      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-        if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err29 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
-        }
-        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err30 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-        if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
-          let data11 = data2.client_id;
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          let data11 = data2.black_id;
           if (typeof data11 !== "string") {
             let dataType9 = typeof data11;
             let coerced9 = void 0;
@@ -3371,11 +3052,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data11 === null) {
                 coerced9 = "";
               } else {
-                const err31 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err21 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err31];
+                  vErrors = [err21];
                 } else {
-                  vErrors.push(err31);
+                  vErrors.push(err21);
                 }
                 errors++;
               }
@@ -3383,24 +3064,13 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced9 !== void 0) {
               data11 = coerced9;
               if (data2 !== void 0) {
-                data2["client_id"] = coerced9;
+                data2["black_id"] = coerced9;
               }
-            }
-          }
-          if (typeof data11 === "string") {
-            if (func63(data11) < 1) {
-              const err32 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err32];
-              } else {
-                vErrors.push(err32);
-              }
-              errors++;
             }
           }
         }
-        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
-          let data12 = data2.client_secret;
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          let data12 = data2.cate_no;
           if (typeof data12 !== "string") {
             let dataType10 = typeof data12;
             let coerced10 = void 0;
@@ -3410,11 +3080,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data12 === null) {
                 coerced10 = "";
               } else {
-                const err33 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err22 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err33];
+                  vErrors = [err22];
                 } else {
-                  vErrors.push(err33);
+                  vErrors.push(err22);
                 }
                 errors++;
               }
@@ -3422,19 +3092,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced10 !== void 0) {
               data12 = coerced10;
               if (data2 !== void 0) {
-                data2["client_secret"] = coerced10;
+                data2["cate_no"] = coerced10;
               }
-            }
-          }
-          if (typeof data12 === "string") {
-            if (func63(data12) < 1) {
-              const err34 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err34];
-              } else {
-                vErrors.push(err34);
-              }
-              errors++;
             }
           }
         }
@@ -3449,11 +3108,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced11 = "";
               } else {
-                const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                const err23 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err35];
+                  vErrors = [err23];
                 } else {
-                  vErrors.push(err35);
+                  vErrors.push(err23);
                 }
                 errors++;
               }
@@ -3466,21 +3125,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (typeof data13 === "string") {
-            if (func63(data13) > 20) {
-              const err36 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
+            if (func109(data13) > 20) {
+              const err24 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
-                vErrors = [err36];
+                vErrors = [err24];
               } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-            if (func63(data13) < 1) {
-              const err37 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err37];
-              } else {
-                vErrors.push(err37);
+                vErrors.push(err24);
               }
               errors++;
             }
@@ -3497,11 +3147,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced12 = "";
               } else {
-                const err38 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } };
+                const err25 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err38];
+                  vErrors = [err25];
                 } else {
-                  vErrors.push(err38);
+                  vErrors.push(err25);
                 }
                 errors++;
               }
@@ -3513,84 +3163,19 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data14 === "string") {
-            if (func63(data14) < 1) {
-              const err39 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
+        const err26 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err26];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err26);
         }
         errors++;
       }
-      var _valid0 = _errs31 === errors;
+      var _valid0 = _errs25 === errors;
       valid3 = valid3 || _valid0;
       if (_valid0) {
-        if (props0 !== true) {
-          props0 = props0 || {};
-          props0.client_id = true;
-          props0.client_secret = true;
-          props0.keyword = true;
-          props0.reason = true;
-        }
-      }
-      if (!valid3) {
-        const err41 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err41];
-        } else {
-          vErrors.push(err41);
-        }
-        errors++;
-      } else {
-        errors = _errs10;
-        if (vErrors !== null) {
-          if (_errs10) {
-            vErrors.length = _errs10;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-        if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err42 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err42];
-          } else {
-            vErrors.push(err42);
-          }
-          errors++;
-        }
-        if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err43 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
-          if (vErrors === null) {
-            vErrors = [err43];
-          } else {
-            vErrors.push(err43);
-          }
-          errors++;
-        }
-        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err44 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err44];
-          } else {
-            vErrors.push(err44);
-          }
-          errors++;
-        }
         if (props0 !== true) {
           props0 = props0 || {};
           props0.client_id = true;
@@ -3599,6 +3184,27 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           props0.cate_no = true;
           props0.keyword = true;
           props0.reason = true;
+        }
+      }
+      const _errs39 = errors;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
+          const err27 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
+          const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
           let data15 = data2.client_id;
@@ -3611,11 +3217,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data15 === null) {
                 coerced13 = "";
               } else {
-                const err45 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err29 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err45];
+                  vErrors = [err29];
                 } else {
-                  vErrors.push(err45);
+                  vErrors.push(err29);
                 }
                 errors++;
               }
@@ -3625,17 +3231,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               if (data2 !== void 0) {
                 data2["client_id"] = coerced13;
               }
-            }
-          }
-          if (typeof data15 === "string") {
-            if (func63(data15) < 1) {
-              const err46 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err46];
-              } else {
-                vErrors.push(err46);
-              }
-              errors++;
             }
           }
         }
@@ -3650,11 +3245,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced14 = "";
               } else {
-                const err47 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err30 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err47];
+                  vErrors = [err30];
                 } else {
-                  vErrors.push(err47);
+                  vErrors.push(err30);
                 }
                 errors++;
               }
@@ -3664,17 +3259,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               if (data2 !== void 0) {
                 data2["client_secret"] = coerced14;
               }
-            }
-          }
-          if (typeof data16 === "string") {
-            if (func63(data16) < 1) {
-              const err48 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err48];
-              } else {
-                vErrors.push(err48);
-              }
-              errors++;
             }
           }
         }
@@ -3689,11 +3273,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data17 === null) {
                 coerced15 = "";
               } else {
-                const err49 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                const err31 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err49];
+                  vErrors = [err31];
                 } else {
-                  vErrors.push(err49);
+                  vErrors.push(err31);
                 }
                 errors++;
               }
@@ -3703,17 +3287,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               if (data2 !== void 0) {
                 data2["black_id"] = coerced15;
               }
-            }
-          }
-          if (typeof data17 === "string") {
-            if (func63(data17) < 1) {
-              const err50 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
             }
           }
         }
@@ -3728,11 +3301,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data18 === null) {
                 coerced16 = "";
               } else {
-                const err51 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                const err32 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err51];
+                  vErrors = [err32];
                 } else {
-                  vErrors.push(err51);
+                  vErrors.push(err32);
                 }
                 errors++;
               }
@@ -3742,17 +3315,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               if (data2 !== void 0) {
                 data2["cate_no"] = coerced16;
               }
-            }
-          }
-          if (typeof data18 === "string") {
-            if (func63(data18) < 1) {
-              const err52 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
             }
           }
         }
@@ -3767,11 +3329,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data19 === null) {
                 coerced17 = "";
               } else {
-                const err53 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                const err33 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err53];
+                  vErrors = [err33];
                 } else {
-                  vErrors.push(err53);
+                  vErrors.push(err33);
                 }
                 errors++;
               }
@@ -3784,21 +3346,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (typeof data19 === "string") {
-            if (func63(data19) > 20) {
-              const err54 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
+            if (func109(data19) > 20) {
+              const err34 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
-                vErrors = [err54];
+                vErrors = [err34];
               } else {
-                vErrors.push(err54);
-              }
-              errors++;
-            }
-            if (func63(data19) < 1) {
-              const err55 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err55];
-              } else {
-                vErrors.push(err55);
+                vErrors.push(err34);
               }
               errors++;
             }
@@ -3815,11 +3368,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data20 === null) {
                 coerced18 = "";
               } else {
-                const err56 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/type", keyword: "type", params: { type: "string" } };
+                const err35 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err56];
+                  vErrors = [err35];
                 } else {
-                  vErrors.push(err56);
+                  vErrors.push(err35);
                 }
                 errors++;
               }
@@ -3831,34 +3384,279 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data20 === "string") {
-            if (func63(data20) < 1) {
-              const err57 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err57];
+        }
+      } else {
+        const err36 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+      var _valid0 = _errs39 === errors;
+      valid3 = valid3 || _valid0;
+      if (_valid0) {
+        if (props0 !== true) {
+          props0 = props0 || {};
+          props0.client_id = true;
+          props0.client_secret = true;
+          props0.black_id = true;
+          props0.cate_no = true;
+          props0.keyword = true;
+          props0.reason = true;
+        }
+      }
+      if (!valid3) {
+        const err37 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      } else {
+        errors = _errs10;
+        if (vErrors !== null) {
+          if (_errs10) {
+            vErrors.length = _errs10;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
+          const err38 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+        if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
+          const err39 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
+          }
+          errors++;
+        }
+        if (data2.reason === void 0 || !func0.call(data2, "reason")) {
+          const err40 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "reason" } };
+          if (vErrors === null) {
+            vErrors = [err40];
+          } else {
+            vErrors.push(err40);
+          }
+          errors++;
+        }
+        if (props0 !== true) {
+          props0 = props0 || {};
+          props0.client_id = true;
+          props0.client_secret = true;
+          props0.black_id = true;
+          props0.cate_no = true;
+          props0.keyword = true;
+          props0.reason = true;
+        }
+        if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
+          let data21 = data2.client_id;
+          if (typeof data21 !== "string") {
+            let dataType19 = typeof data21;
+            let coerced19 = void 0;
+            if (!(coerced19 !== void 0)) {
+              if (dataType19 == "number" || dataType19 == "boolean") {
+                coerced19 = "" + data21;
+              } else if (data21 === null) {
+                coerced19 = "";
               } else {
-                vErrors.push(err57);
+                const err41 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+            if (coerced19 !== void 0) {
+              data21 = coerced19;
+              if (data2 !== void 0) {
+                data2["client_id"] = coerced19;
+              }
+            }
+          }
+        }
+        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
+          let data22 = data2.client_secret;
+          if (typeof data22 !== "string") {
+            let dataType20 = typeof data22;
+            let coerced20 = void 0;
+            if (!(coerced20 !== void 0)) {
+              if (dataType20 == "number" || dataType20 == "boolean") {
+                coerced20 = "" + data22;
+              } else if (data22 === null) {
+                coerced20 = "";
+              } else {
+                const err42 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+            }
+            if (coerced20 !== void 0) {
+              data22 = coerced20;
+              if (data2 !== void 0) {
+                data2["client_secret"] = coerced20;
+              }
+            }
+          }
+        }
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          let data23 = data2.black_id;
+          if (typeof data23 !== "string") {
+            let dataType21 = typeof data23;
+            let coerced21 = void 0;
+            if (!(coerced21 !== void 0)) {
+              if (dataType21 == "number" || dataType21 == "boolean") {
+                coerced21 = "" + data23;
+              } else if (data23 === null) {
+                coerced21 = "";
+              } else {
+                const err43 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (coerced21 !== void 0) {
+              data23 = coerced21;
+              if (data2 !== void 0) {
+                data2["black_id"] = coerced21;
+              }
+            }
+          }
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          let data24 = data2.cate_no;
+          if (typeof data24 !== "string") {
+            let dataType22 = typeof data24;
+            let coerced22 = void 0;
+            if (!(coerced22 !== void 0)) {
+              if (dataType22 == "number" || dataType22 == "boolean") {
+                coerced22 = "" + data24;
+              } else if (data24 === null) {
+                coerced22 = "";
+              } else {
+                const err44 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+            }
+            if (coerced22 !== void 0) {
+              data24 = coerced22;
+              if (data2 !== void 0) {
+                data2["cate_no"] = coerced22;
+              }
+            }
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data25 = data2.keyword;
+          if (typeof data25 !== "string") {
+            let dataType23 = typeof data25;
+            let coerced23 = void 0;
+            if (!(coerced23 !== void 0)) {
+              if (dataType23 == "number" || dataType23 == "boolean") {
+                coerced23 = "" + data25;
+              } else if (data25 === null) {
+                coerced23 = "";
+              } else {
+                const err45 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+            if (coerced23 !== void 0) {
+              data25 = coerced23;
+              if (data2 !== void 0) {
+                data2["keyword"] = coerced23;
+              }
+            }
+          }
+          if (typeof data25 === "string") {
+            if (func109(data25) > 20) {
+              const err46 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
               }
               errors++;
             }
           }
         }
+        if (data2.reason !== void 0 && func0.call(data2, "reason")) {
+          let data26 = data2.reason;
+          if (typeof data26 !== "string") {
+            let dataType24 = typeof data26;
+            let coerced24 = void 0;
+            if (!(coerced24 !== void 0)) {
+              if (dataType24 == "number" || dataType24 == "boolean") {
+                coerced24 = "" + data26;
+              } else if (data26 === null) {
+                coerced24 = "";
+              } else {
+                const err47 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err47];
+                } else {
+                  vErrors.push(err47);
+                }
+                errors++;
+              }
+            }
+            if (coerced24 !== void 0) {
+              data26 = coerced24;
+              if (data2 !== void 0) {
+                data2["reason"] = coerced24;
+              }
+            }
+          }
+        }
       } else {
-        const err58 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err48 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err58];
+          vErrors = [err48];
         } else {
-          vErrors.push(err58);
+          vErrors.push(err48);
         }
         errors++;
       }
     }
   } else {
-    const err59 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err49 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err59];
+      vErrors = [err49];
     } else {
-      vErrors.push(err59);
+      vErrors.push(err49);
     }
     errors++;
   }
@@ -3867,7 +3665,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op10 = validate30;
-var schema41 = { "$id": "op:deleteFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["client_id", "client_secret"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "black_id": { "type": "string", "minLength": 1 }, "cate_no": { "type": "string", "minLength": 1 }, "keyword": { "type": "string", "minLength": 1, "maxLength": 20 } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "black_id": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["cate_no"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "cate_no": { "type": "string", "minLength": 1 } } }, { "type": "object", "required": ["keyword"], "properties": { "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 }, "keyword": { "type": "string", "minLength": 1, "maxLength": 20 } } }] }] } }, "required": ["body"], "additionalProperties": false };
+var schema41 = { "$id": "op:deleteFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["client_id", "client_secret"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["cate_no"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["keyword"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -4012,17 +3810,6 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data3 === "string") {
-            if (func63(data3) < 1) {
-              const err9 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-          }
         }
         if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
           let data4 = data2.client_secret;
@@ -4035,11 +3822,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err9 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err10];
+                  vErrors = [err9];
                 } else {
-                  vErrors.push(err10);
+                  vErrors.push(err9);
                 }
                 errors++;
               }
@@ -4049,17 +3836,6 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               if (data2 !== void 0) {
                 data2["client_secret"] = coerced2;
               }
-            }
-          }
-          if (typeof data4 === "string") {
-            if (func63(data4) < 1) {
-              const err11 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
             }
           }
         }
@@ -4074,11 +3850,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err12];
+                  vErrors = [err10];
                 } else {
-                  vErrors.push(err12);
+                  vErrors.push(err10);
                 }
                 errors++;
               }
@@ -4090,24 +3866,69 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data5 === "string") {
-            if (func63(data5) < 1) {
-              const err13 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err13];
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          let data6 = data2.cate_no;
+          if (typeof data6 !== "string") {
+            let dataType4 = typeof data6;
+            let coerced4 = void 0;
+            if (!(coerced4 !== void 0)) {
+              if (dataType4 == "number" || dataType4 == "boolean") {
+                coerced4 = "" + data6;
+              } else if (data6 === null) {
+                coerced4 = "";
               } else {
-                vErrors.push(err13);
+                const err11 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (coerced4 !== void 0) {
+              data6 = coerced4;
+              if (data2 !== void 0) {
+                data2["cate_no"] = coerced4;
+              }
+            }
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data7 = data2.keyword;
+          if (typeof data7 !== "string") {
+            let dataType5 = typeof data7;
+            let coerced5 = void 0;
+            if (!(coerced5 !== void 0)) {
+              if (dataType5 == "number" || dataType5 == "boolean") {
+                coerced5 = "" + data7;
+              } else if (data7 === null) {
+                coerced5 = "";
+              } else {
+                const err12 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+            if (coerced5 !== void 0) {
+              data7 = coerced5;
+              if (data2 !== void 0) {
+                data2["keyword"] = coerced5;
+              }
             }
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
+        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err13];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err13);
         }
         errors++;
       }
@@ -4118,98 +3939,22 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         props0.client_id = true;
         props0.client_secret = true;
         props0.black_id = true;
+        props0.cate_no = true;
+        props0.keyword = true;
       }
-      const _errs19 = errors;
+      const _errs23 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err15 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
+          const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
           if (vErrors === null) {
-            vErrors = [err15];
+            vErrors = [err14];
           } else {
-            vErrors.push(err15);
+            vErrors.push(err14);
           }
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
-          let data6 = data2.client_id;
-          if (typeof data6 !== "string") {
-            let dataType4 = typeof data6;
-            let coerced4 = void 0;
-            if (!(coerced4 !== void 0)) {
-              if (dataType4 == "number" || dataType4 == "boolean") {
-                coerced4 = "" + data6;
-              } else if (data6 === null) {
-                coerced4 = "";
-              } else {
-                const err16 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err16];
-                } else {
-                  vErrors.push(err16);
-                }
-                errors++;
-              }
-            }
-            if (coerced4 !== void 0) {
-              data6 = coerced4;
-              if (data2 !== void 0) {
-                data2["client_id"] = coerced4;
-              }
-            }
-          }
-          if (typeof data6 === "string") {
-            if (func63(data6) < 1) {
-              const err17 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
-          let data7 = data2.client_secret;
-          if (typeof data7 !== "string") {
-            let dataType5 = typeof data7;
-            let coerced5 = void 0;
-            if (!(coerced5 !== void 0)) {
-              if (dataType5 == "number" || dataType5 == "boolean") {
-                coerced5 = "" + data7;
-              } else if (data7 === null) {
-                coerced5 = "";
-              } else {
-                const err18 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err18];
-                } else {
-                  vErrors.push(err18);
-                }
-                errors++;
-              }
-            }
-            if (coerced5 !== void 0) {
-              data7 = coerced5;
-              if (data2 !== void 0) {
-                data2["client_secret"] = coerced5;
-              }
-            }
-          }
-          if (typeof data7 === "string") {
-            if (func63(data7) < 1) {
-              const err19 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
-          let data8 = data2.cate_no;
+          let data8 = data2.client_id;
           if (typeof data8 !== "string") {
             let dataType6 = typeof data8;
             let coerced6 = void 0;
@@ -4219,11 +3964,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                const err20 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                const err15 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err20];
+                  vErrors = [err15];
                 } else {
-                  vErrors.push(err20);
+                  vErrors.push(err15);
                 }
                 errors++;
               }
@@ -4231,54 +3976,13 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced6 !== void 0) {
               data8 = coerced6;
               if (data2 !== void 0) {
-                data2["cate_no"] = coerced6;
+                data2["client_id"] = coerced6;
               }
             }
           }
-          if (typeof data8 === "string") {
-            if (func63(data8) < 1) {
-              const err21 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
-              errors++;
-            }
-          }
         }
-      } else {
-        const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-      var _valid0 = _errs19 === errors;
-      valid3 = valid3 || _valid0;
-      if (_valid0) {
-        if (props0 !== true) {
-          props0 = props0 || {};
-          props0.client_id = true;
-          props0.client_secret = true;
-          props0.cate_no = true;
-        }
-      }
-      const _errs27 = errors;
-      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-        if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err23 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
-          let data9 = data2.client_id;
+        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
+          let data9 = data2.client_secret;
           if (typeof data9 !== "string") {
             let dataType7 = typeof data9;
             let coerced7 = void 0;
@@ -4288,11 +3992,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data9 === null) {
                 coerced7 = "";
               } else {
-                const err24 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err16 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err24];
+                  vErrors = [err16];
                 } else {
-                  vErrors.push(err24);
+                  vErrors.push(err16);
                 }
                 errors++;
               }
@@ -4300,24 +4004,13 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced7 !== void 0) {
               data9 = coerced7;
               if (data2 !== void 0) {
-                data2["client_id"] = coerced7;
+                data2["client_secret"] = coerced7;
               }
-            }
-          }
-          if (typeof data9 === "string") {
-            if (func63(data9) < 1) {
-              const err25 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
             }
           }
         }
-        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
-          let data10 = data2.client_secret;
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          let data10 = data2.black_id;
           if (typeof data10 !== "string") {
             let dataType8 = typeof data10;
             let coerced8 = void 0;
@@ -4327,11 +4020,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data10 === null) {
                 coerced8 = "";
               } else {
-                const err26 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err17 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err26];
+                  vErrors = [err17];
                 } else {
-                  vErrors.push(err26);
+                  vErrors.push(err17);
                 }
                 errors++;
               }
@@ -4339,24 +4032,13 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced8 !== void 0) {
               data10 = coerced8;
               if (data2 !== void 0) {
-                data2["client_secret"] = coerced8;
+                data2["black_id"] = coerced8;
               }
-            }
-          }
-          if (typeof data10 === "string") {
-            if (func63(data10) < 1) {
-              const err27 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err27];
-              } else {
-                vErrors.push(err27);
-              }
-              errors++;
             }
           }
         }
-        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
-          let data11 = data2.keyword;
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          let data11 = data2.cate_no;
           if (typeof data11 !== "string") {
             let dataType9 = typeof data11;
             let coerced9 = void 0;
@@ -4366,11 +4048,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data11 === null) {
                 coerced9 = "";
               } else {
-                const err28 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                const err18 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err28];
+                  vErrors = [err18];
                 } else {
-                  vErrors.push(err28);
+                  vErrors.push(err18);
                 }
                 errors++;
               }
@@ -4378,56 +4060,238 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             if (coerced9 !== void 0) {
               data11 = coerced9;
               if (data2 !== void 0) {
-                data2["keyword"] = coerced9;
+                data2["cate_no"] = coerced9;
               }
             }
           }
-          if (typeof data11 === "string") {
-            if (func63(data11) > 20) {
-              const err29 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err29];
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data12 = data2.keyword;
+          if (typeof data12 !== "string") {
+            let dataType10 = typeof data12;
+            let coerced10 = void 0;
+            if (!(coerced10 !== void 0)) {
+              if (dataType10 == "number" || dataType10 == "boolean") {
+                coerced10 = "" + data12;
+              } else if (data12 === null) {
+                coerced10 = "";
               } else {
-                vErrors.push(err29);
+                const err19 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
               }
-              errors++;
             }
-            if (func63(data11) < 1) {
-              const err30 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
+            if (coerced10 !== void 0) {
+              data12 = coerced10;
+              if (data2 !== void 0) {
+                data2["keyword"] = coerced10;
               }
-              errors++;
             }
           }
         }
       } else {
-        const err31 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
+        const err20 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err31];
+          vErrors = [err20];
         } else {
-          vErrors.push(err31);
+          vErrors.push(err20);
         }
         errors++;
       }
-      var _valid0 = _errs27 === errors;
+      var _valid0 = _errs23 === errors;
       valid3 = valid3 || _valid0;
       if (_valid0) {
         if (props0 !== true) {
           props0 = props0 || {};
           props0.client_id = true;
           props0.client_secret = true;
+          props0.black_id = true;
+          props0.cate_no = true;
+          props0.keyword = true;
+        }
+      }
+      const _errs35 = errors;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+        if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
+          const err21 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
+          let data13 = data2.client_id;
+          if (typeof data13 !== "string") {
+            let dataType11 = typeof data13;
+            let coerced11 = void 0;
+            if (!(coerced11 !== void 0)) {
+              if (dataType11 == "number" || dataType11 == "boolean") {
+                coerced11 = "" + data13;
+              } else if (data13 === null) {
+                coerced11 = "";
+              } else {
+                const err22 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (coerced11 !== void 0) {
+              data13 = coerced11;
+              if (data2 !== void 0) {
+                data2["client_id"] = coerced11;
+              }
+            }
+          }
+        }
+        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
+          let data14 = data2.client_secret;
+          if (typeof data14 !== "string") {
+            let dataType12 = typeof data14;
+            let coerced12 = void 0;
+            if (!(coerced12 !== void 0)) {
+              if (dataType12 == "number" || dataType12 == "boolean") {
+                coerced12 = "" + data14;
+              } else if (data14 === null) {
+                coerced12 = "";
+              } else {
+                const err23 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (coerced12 !== void 0) {
+              data14 = coerced12;
+              if (data2 !== void 0) {
+                data2["client_secret"] = coerced12;
+              }
+            }
+          }
+        }
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          let data15 = data2.black_id;
+          if (typeof data15 !== "string") {
+            let dataType13 = typeof data15;
+            let coerced13 = void 0;
+            if (!(coerced13 !== void 0)) {
+              if (dataType13 == "number" || dataType13 == "boolean") {
+                coerced13 = "" + data15;
+              } else if (data15 === null) {
+                coerced13 = "";
+              } else {
+                const err24 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (coerced13 !== void 0) {
+              data15 = coerced13;
+              if (data2 !== void 0) {
+                data2["black_id"] = coerced13;
+              }
+            }
+          }
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          let data16 = data2.cate_no;
+          if (typeof data16 !== "string") {
+            let dataType14 = typeof data16;
+            let coerced14 = void 0;
+            if (!(coerced14 !== void 0)) {
+              if (dataType14 == "number" || dataType14 == "boolean") {
+                coerced14 = "" + data16;
+              } else if (data16 === null) {
+                coerced14 = "";
+              } else {
+                const err25 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (coerced14 !== void 0) {
+              data16 = coerced14;
+              if (data2 !== void 0) {
+                data2["cate_no"] = coerced14;
+              }
+            }
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data17 = data2.keyword;
+          if (typeof data17 !== "string") {
+            let dataType15 = typeof data17;
+            let coerced15 = void 0;
+            if (!(coerced15 !== void 0)) {
+              if (dataType15 == "number" || dataType15 == "boolean") {
+                coerced15 = "" + data17;
+              } else if (data17 === null) {
+                coerced15 = "";
+              } else {
+                const err26 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (coerced15 !== void 0) {
+              data17 = coerced15;
+              if (data2 !== void 0) {
+                data2["keyword"] = coerced15;
+              }
+            }
+          }
+        }
+      } else {
+        const err27 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      var _valid0 = _errs35 === errors;
+      valid3 = valid3 || _valid0;
+      if (_valid0) {
+        if (props0 !== true) {
+          props0 = props0 || {};
+          props0.client_id = true;
+          props0.client_secret = true;
+          props0.black_id = true;
+          props0.cate_no = true;
           props0.keyword = true;
         }
       }
       if (!valid3) {
-        const err32 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
+        const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
         if (vErrors === null) {
-          vErrors = [err32];
+          vErrors = [err28];
         } else {
-          vErrors.push(err32);
+          vErrors.push(err28);
         }
         errors++;
       } else {
@@ -4442,20 +4306,20 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err33 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err29 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
-            vErrors = [err33];
+            vErrors = [err29];
           } else {
-            vErrors.push(err33);
+            vErrors.push(err29);
           }
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err34 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
+          const err30 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
           if (vErrors === null) {
-            vErrors = [err34];
+            vErrors = [err30];
           } else {
-            vErrors.push(err34);
+            vErrors.push(err30);
           }
           errors++;
         }
@@ -4468,17 +4332,129 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           props0.keyword = true;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
-          let data12 = data2.client_id;
-          if (typeof data12 !== "string") {
-            let dataType10 = typeof data12;
-            let coerced10 = void 0;
-            if (!(coerced10 !== void 0)) {
-              if (dataType10 == "number" || dataType10 == "boolean") {
-                coerced10 = "" + data12;
-              } else if (data12 === null) {
-                coerced10 = "";
+          let data18 = data2.client_id;
+          if (typeof data18 !== "string") {
+            let dataType16 = typeof data18;
+            let coerced16 = void 0;
+            if (!(coerced16 !== void 0)) {
+              if (dataType16 == "number" || dataType16 == "boolean") {
+                coerced16 = "" + data18;
+              } else if (data18 === null) {
+                coerced16 = "";
               } else {
-                const err35 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err31 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+            if (coerced16 !== void 0) {
+              data18 = coerced16;
+              if (data2 !== void 0) {
+                data2["client_id"] = coerced16;
+              }
+            }
+          }
+        }
+        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
+          let data19 = data2.client_secret;
+          if (typeof data19 !== "string") {
+            let dataType17 = typeof data19;
+            let coerced17 = void 0;
+            if (!(coerced17 !== void 0)) {
+              if (dataType17 == "number" || dataType17 == "boolean") {
+                coerced17 = "" + data19;
+              } else if (data19 === null) {
+                coerced17 = "";
+              } else {
+                const err32 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (coerced17 !== void 0) {
+              data19 = coerced17;
+              if (data2 !== void 0) {
+                data2["client_secret"] = coerced17;
+              }
+            }
+          }
+        }
+        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
+          let data20 = data2.black_id;
+          if (typeof data20 !== "string") {
+            let dataType18 = typeof data20;
+            let coerced18 = void 0;
+            if (!(coerced18 !== void 0)) {
+              if (dataType18 == "number" || dataType18 == "boolean") {
+                coerced18 = "" + data20;
+              } else if (data20 === null) {
+                coerced18 = "";
+              } else {
+                const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              }
+            }
+            if (coerced18 !== void 0) {
+              data20 = coerced18;
+              if (data2 !== void 0) {
+                data2["black_id"] = coerced18;
+              }
+            }
+          }
+        }
+        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
+          let data21 = data2.cate_no;
+          if (typeof data21 !== "string") {
+            let dataType19 = typeof data21;
+            let coerced19 = void 0;
+            if (!(coerced19 !== void 0)) {
+              if (dataType19 == "number" || dataType19 == "boolean") {
+                coerced19 = "" + data21;
+              } else if (data21 === null) {
+                coerced19 = "";
+              } else {
+                const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+            if (coerced19 !== void 0) {
+              data21 = coerced19;
+              if (data2 !== void 0) {
+                data2["cate_no"] = coerced19;
+              }
+            }
+          }
+        }
+        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
+          let data22 = data2.keyword;
+          if (typeof data22 !== "string") {
+            let dataType20 = typeof data22;
+            let coerced20 = void 0;
+            if (!(coerced20 !== void 0)) {
+              if (dataType20 == "number" || dataType20 == "boolean") {
+                coerced20 = "" + data22;
+              } else if (data22 === null) {
+                coerced20 = "";
+              } else {
+                const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err35];
                 } else {
@@ -4487,206 +4463,30 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (coerced10 !== void 0) {
-              data12 = coerced10;
+            if (coerced20 !== void 0) {
+              data22 = coerced20;
               if (data2 !== void 0) {
-                data2["client_id"] = coerced10;
+                data2["keyword"] = coerced20;
               }
-            }
-          }
-          if (typeof data12 === "string") {
-            if (func63(data12) < 1) {
-              const err36 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.client_secret !== void 0 && func0.call(data2, "client_secret")) {
-          let data13 = data2.client_secret;
-          if (typeof data13 !== "string") {
-            let dataType11 = typeof data13;
-            let coerced11 = void 0;
-            if (!(coerced11 !== void 0)) {
-              if (dataType11 == "number" || dataType11 == "boolean") {
-                coerced11 = "" + data13;
-              } else if (data13 === null) {
-                coerced11 = "";
-              } else {
-                const err37 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
-                }
-                errors++;
-              }
-            }
-            if (coerced11 !== void 0) {
-              data13 = coerced11;
-              if (data2 !== void 0) {
-                data2["client_secret"] = coerced11;
-              }
-            }
-          }
-          if (typeof data13 === "string") {
-            if (func63(data13) < 1) {
-              const err38 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err38];
-              } else {
-                vErrors.push(err38);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
-          let data14 = data2.black_id;
-          if (typeof data14 !== "string") {
-            let dataType12 = typeof data14;
-            let coerced12 = void 0;
-            if (!(coerced12 !== void 0)) {
-              if (dataType12 == "number" || dataType12 == "boolean") {
-                coerced12 = "" + data14;
-              } else if (data14 === null) {
-                coerced12 = "";
-              } else {
-                const err39 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err39];
-                } else {
-                  vErrors.push(err39);
-                }
-                errors++;
-              }
-            }
-            if (coerced12 !== void 0) {
-              data14 = coerced12;
-              if (data2 !== void 0) {
-                data2["black_id"] = coerced12;
-              }
-            }
-          }
-          if (typeof data14 === "string") {
-            if (func63(data14) < 1) {
-              const err40 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
-          let data15 = data2.cate_no;
-          if (typeof data15 !== "string") {
-            let dataType13 = typeof data15;
-            let coerced13 = void 0;
-            if (!(coerced13 !== void 0)) {
-              if (dataType13 == "number" || dataType13 == "boolean") {
-                coerced13 = "" + data15;
-              } else if (data15 === null) {
-                coerced13 = "";
-              } else {
-                const err41 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-            }
-            if (coerced13 !== void 0) {
-              data15 = coerced13;
-              if (data2 !== void 0) {
-                data2["cate_no"] = coerced13;
-              }
-            }
-          }
-          if (typeof data15 === "string") {
-            if (func63(data15) < 1) {
-              const err42 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err42];
-              } else {
-                vErrors.push(err42);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
-          let data16 = data2.keyword;
-          if (typeof data16 !== "string") {
-            let dataType14 = typeof data16;
-            let coerced14 = void 0;
-            if (!(coerced14 !== void 0)) {
-              if (dataType14 == "number" || dataType14 == "boolean") {
-                coerced14 = "" + data16;
-              } else if (data16 === null) {
-                coerced14 = "";
-              } else {
-                const err43 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
-                }
-                errors++;
-              }
-            }
-            if (coerced14 !== void 0) {
-              data16 = coerced14;
-              if (data2 !== void 0) {
-                data2["keyword"] = coerced14;
-              }
-            }
-          }
-          if (typeof data16 === "string") {
-            if (func63(data16) > 20) {
-              const err44 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err44];
-              } else {
-                vErrors.push(err44);
-              }
-              errors++;
-            }
-            if (func63(data16) < 1) {
-              const err45 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err45];
-              } else {
-                vErrors.push(err45);
-              }
-              errors++;
             }
           }
         }
       } else {
-        const err46 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err36 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err46];
+          vErrors = [err36];
         } else {
-          vErrors.push(err46);
+          vErrors.push(err36);
         }
         errors++;
       }
     }
   } else {
-    const err47 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err47];
+      vErrors = [err37];
     } else {
-      vErrors.push(err47);
+      vErrors.push(err37);
     }
     errors++;
   }
@@ -4695,7 +4495,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op11 = validate31;
-var schema42 = { "$id": "op:listCategories", "type": "object", "properties": { "query": { "type": "object", "properties": { "client_id": { "type": "string", "minLength": 1 }, "locale": { "type": "string", "enum": ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } }, "required": ["client_id"], "additionalProperties": false } }, "additionalProperties": false };
+var schema42 = { "$id": "op:listCategories", "type": "object", "properties": { "query": { "type": "object", "properties": { "client_id": { "type": "string" }, "locale": { "type": "string", "enum": ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } }, "required": ["client_id"], "additionalProperties": false } }, "additionalProperties": false };
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -4769,17 +4569,6 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.locale !== void 0 && func0.call(data0, "locale")) {
           let data2 = data0.locale;
@@ -4792,11 +4581,11 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
-                  vErrors = [err5];
+                  vErrors = [err4];
                 } else {
-                  vErrors.push(err5);
+                  vErrors.push(err4);
                 }
                 errors++;
               }
@@ -4809,31 +4598,31 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "ko_KR" || data2 === "en_US" || data2 === "zh_CN" || data2 === "zh_TW" || data2 === "th_TH")) {
-            const err6 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/enum", keyword: "enum", params: { allowedValues: schema42.properties.query.properties.locale.enum } };
+            const err5 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/enum", keyword: "enum", params: { allowedValues: schema42.properties.query.properties.locale.enum } };
             if (vErrors === null) {
-              vErrors = [err6];
+              vErrors = [err5];
             } else {
-              vErrors.push(err6);
+              vErrors.push(err5);
             }
             errors++;
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err7];
+          vErrors = [err6];
         } else {
-          vErrors.push(err7);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err8];
+      vErrors = [err7];
     } else {
-      vErrors.push(err8);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -4842,7 +4631,6 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op12 = validate32;
-var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -4916,17 +4704,6 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (!formats0.test(data1)) {
-              const err4 = { instancePath: instancePath + "/query/vod_url", schemaPath: "#/properties/query/properties/vod_url/format", keyword: "format", params: { format: "uri" } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
@@ -4937,11 +4714,11 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                const err5 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/type", keyword: "type", params: { type: "integer" } };
+                const err4 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err5];
+                  vErrors = [err4];
                 } else {
-                  vErrors.push(err5);
+                  vErrors.push(err4);
                 }
                 errors++;
               }
@@ -4951,17 +4728,6 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (data0 !== void 0) {
                 data0["width"] = coerced1;
               }
-            }
-          }
-          if (typeof data2 == "number" && isFinite(data2)) {
-            if (data2 < 1 || isNaN(data2)) {
-              const err6 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
             }
           }
         }
@@ -4974,11 +4740,11 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                const err7 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/type", keyword: "type", params: { type: "integer" } };
+                const err5 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err5];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err5);
                 }
                 errors++;
               }
@@ -4990,34 +4756,23 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data3 == "number" && isFinite(data3)) {
-            if (data3 < 1 || isNaN(data3)) {
-              const err8 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err6];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err10];
+      vErrors = [err7];
     } else {
-      vErrors.push(err10);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -5097,17 +4852,6 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (!formats0.test(data1)) {
-              const err4 = { instancePath: instancePath + "/body/vod_url", schemaPath: "#/properties/body/properties/vod_url/format", keyword: "format", params: { format: "uri" } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
@@ -5118,11 +4862,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                const err5 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/type", keyword: "type", params: { type: "integer" } };
+                const err4 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err5];
+                  vErrors = [err4];
                 } else {
-                  vErrors.push(err5);
+                  vErrors.push(err4);
                 }
                 errors++;
               }
@@ -5132,17 +4876,6 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (data0 !== void 0) {
                 data0["width"] = coerced1;
               }
-            }
-          }
-          if (typeof data2 == "number" && isFinite(data2)) {
-            if (data2 < 1 || isNaN(data2)) {
-              const err6 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
             }
           }
         }
@@ -5155,11 +4888,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                const err7 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/type", keyword: "type", params: { type: "integer" } };
+                const err5 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err7];
+                  vErrors = [err5];
                 } else {
-                  vErrors.push(err7);
+                  vErrors.push(err5);
                 }
                 errors++;
               }
@@ -5171,34 +4904,23 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data3 == "number" && isFinite(data3)) {
-            if (data3 < 1 || isNaN(data3)) {
-              const err8 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err6];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err10];
+      vErrors = [err7];
     } else {
-      vErrors.push(err10);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -5278,34 +5000,23 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           }
-          if (typeof data1 === "string") {
-            if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err4];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err4);
         }
         errors++;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err6];
+      vErrors = [err5];
     } else {
-      vErrors.push(err6);
+      vErrors.push(err5);
     }
     errors++;
   }

@@ -44,8 +44,9 @@ export interface ArctosOptions extends CommonOptions {
 
 type Base = ProviderClient<Paths, Operations, keyof typeof operations>;
 type OperationId = keyof typeof operations;
-// A `status` 0 body is thrown as ProviderError, so the methods never resolve to the spec's failure envelope.
-type Settled<F> = F extends (...init: infer A) => Promise<infer R> ? (...init: A) => Promise<Exclude<R, { status: 0 }>> : F;
+// A failure body (`status` 0 or a specific code) is thrown as ProviderError, so the methods never resolve to
+// the spec's failure envelope.
+type Settled<F> = F extends (...init: infer A) => Promise<infer R> ? (...init: A) => Promise<Exclude<R, components["schemas"]["ErrorResponse"]>> : F;
 
 export type ArctosClient = Omit<Base, OperationId> & { [K in OperationId]: Settled<Base[K]> } & {
   /** Log in now (a new code, then a new token), replacing the cached token; resolves to the new access token. */

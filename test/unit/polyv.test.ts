@@ -196,12 +196,11 @@ describe("createPolyvClient: userId", () => {
 
 describe("createPolyvClient: validation before any request", () => {
   it.each([
-    ["missing viewerId", () => ({ body: [{ customFieldId: "PAY_ORDER", customFieldValue: "x" }] }), "saveViewerCustomFieldValues", "body[0].viewerId", "required"],
+    ["a viewerId that is no string", () => ({ body: [{ viewerId: 1, customFieldId: "PAY_ORDER", customFieldValue: "x" }] }), "saveViewerCustomFieldValues", "body[0].viewerId", "type"],
     ["non-array body", () => ({ body: values[0] }), "saveViewerCustomFieldValues", "body", "type"],
-    ["empty array", () => ({ body: [] }), "saveViewerCustomFieldValues", "body", "minItems"],
     ["relative customUri", () => ({ body: { customUri: "/auth" } }), "updateChannelOauthCustom", "body.customUri", "format"],
     ["customUri with a query", () => ({ body: { customUri: "https://example.com/auth?x=1" } }), "updateChannelOauthCustom", "body.customUri", "pattern"],
-    ["negative channelId", () => ({ body: { customUri: "https://example.com/auth", channelId: -1 } }), "updateChannelOauthCustom", "body.channelId", "minimum"],
+    ["a field the signed form does not declare", () => ({ body: { customUri: "https://example.com/auth", extra: "1" } }), "updateChannelOauthCustom", "body.extra", "additionalProperties"],
     ["empty userId", () => ({ params: { path: { userId: "" } }, body: { customUri: "https://example.com/auth" } }), "updateChannelOauthCustom", "path.userId", "minLength"],
   ] as const)("%s → ValidationError", async (_, init, op, path, rule) => {
     const { c, fetch } = make();
@@ -210,6 +209,23 @@ describe("createPolyvClient: validation before any request", () => {
     expect(err.operation).toBe(op);
     expect(err.issues).toContainEqual(expect.objectContaining({ path, rule }));
     expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("createPolyvClient: input the documents allow is sent", () => {
+  it("an empty array, an entry without fields, an entry with a field of its own and an empty viewerId (the v4 body is not signed)", async () => {
+    const { c, fetch } = make();
+    for (const body of [[], [{}], [{ viewerId: "", customFieldId: "PAY_ORDER", customFieldValue: "x", note: "extra" }]]) {
+      await c.saveViewerCustomFieldValues({ body: body as never });
+    }
+    expect(fetch.calls.map((r) => JSON.parse(r.body))).toEqual([[], [{}], [{ viewerId: "", customFieldId: "PAY_ORDER", customFieldValue: "x", note: "extra" }]]);
+  });
+
+  it("any channelId integer, and a customUri with another scheme", async () => {
+    const { c, fetch } = make();
+    await c.updateChannelOauthCustom({ body: { customUri: "HTTPS://example.com/auth", channelId: -1 } });
+    const form = new URLSearchParams(fetch.calls[0]!.body);
+    expect([form.get("customUri"), form.get("channelId")]).toEqual(["HTTPS://example.com/auth", "-1"]);
   });
 });
 
