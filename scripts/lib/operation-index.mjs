@@ -191,10 +191,11 @@ export function wireCallSchemas(full) {
 
 /**
  * Provider-wide facts for the runtime: the spec's info.x-streamspec plus its servers. The placeholder factory
- * options are for the docs' code samples only (scripts read them from the spec), so they stay out of the bundle.
+ * options are for the docs' code samples only (scripts read them from the spec), and the environment map is for
+ * the command line only (it reads the spec at run time), so both stay out of the bundle.
  */
 export function providerInfo(full) {
-  const { options: _samplesOnly, ...facts } = full.info["x-streamspec"] ?? {};
+  const { options: _samplesOnly, env: _cliOnly, ...facts } = full.info["x-streamspec"] ?? {};
   return {
     title: full.info.title,
     servers: (full.servers ?? []).map((s) => s.url),
