@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check the project makes, in one run, ending with one plain line "N passed, M failed".
 // Checks: spec lint, generated/ freshness, type check, docs build, then the vitest suites (unit, contract
-// against Prism, package consumer, browser).
+// against Prism, package consumer and packaging, browser, the runtime matrix).
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -30,8 +30,10 @@ for (const [name, [cmd, ...args]] of steps) {
 console.log("\n=== vitest");
 const report = join(root, ".tmp", "vitest-report.json");
 const matrix = join(root, ".tmp", "fault-matrix.txt");
+const runtimes = join(root, ".tmp", "runtime-matrix.txt");
 rmSync(report, { force: true });
 rmSync(matrix, { force: true });
+rmSync(runtimes, { force: true });
 const extra = process.argv.slice(2);
 spawnSync(node, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra], {
   cwd: root,
@@ -50,5 +52,6 @@ if (existsSync(report)) {
 }
 
 if (existsSync(matrix)) console.log(`\n${readFileSync(matrix, "utf8")}`);
+if (existsSync(runtimes)) console.log(`\n${readFileSync(runtimes, "utf8")}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,6 +1,8 @@
 // Section 4: what each subpath costs a bundle. Each dist entry is bundled with esbuild (platform node, ESM,
 // minified, openapi-fetch included), then gzipped (level 9). The metafile says which inputs went in: no
 // provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module, nor streamspec/redis.
+// Each entry is also bundled for platform=browser: the Node built-ins it imports (`node:` or bare) are listed,
+// and must be none (browsers, workerd and edge runtimes have no Node built-ins).
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
@@ -44,6 +46,7 @@ export async function run({ root, providers }) {
       byGroup[g] = (byGroup[g] ?? 0) + bytesInOutput;
     }
     out[provider] = {
+      browserNodeImports: await browserNodeImports(root, `dist/src/${provider}/index.js`),
       minBytes: code.byteLength,
       gzipBytes: gzipSync(code, { level: 9 }).byteLength,
       inputs: inputs.length,
@@ -52,4 +55,25 @@ export async function run({ root, providers }) {
     };
   }
   return out;
+}
+
+/** The Node built-ins the browser bundle of `entry` would need: imports of `node:*`, or bare names that do not resolve. */
+async function browserNodeImports(root, entry) {
+  try {
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      metafile: true,
+      external: ["node:*"],
+      logLevel: "silent",
+    });
+    return [...new Set(Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.path.startsWith("node:")).map((x) => x.path)))];
+  } catch (error) {
+    // platform=browser refuses a bare built-in ("crypto"): that is a Node import too.
+    return (error.errors ?? [{ text: String(error) }]).map((e) => e.text);
+  }
 }

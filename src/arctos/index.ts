@@ -1,13 +1,14 @@
 // Arctos (iHH) Auth API: the license key buys a one-time code (getAuthCode), the code buys a JWT access token
 // (getAuthTokenUseCode), and the token is sent as Bearer to the operations that ask for it (checkAuthToken).
 // The client logs in on first need, through its own named operations, and once more after a dead-token code
-// (the spec's x-streamspec.reauthCodes).
+// (the spec's x-streamspec.reauthCodes). Where the license key must not go (a browser), the app's own server
+// buys the codes and the client asks it for one through `getCode` at every login.
 import type { components, operations as Operations, paths as Paths } from "../../generated/arctos.js";
 import { info, operations, provider } from "../../generated/arctos.operations.js";
 import { validators } from "../../generated/arctos.validators.js";
 import { headerCredential } from "../core/auth.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
-import { ConfigError, TransportError, ValidationError } from "../core/errors.js";
+import { ConfigError, StreamspecError, TransportError, ValidationError } from "../core/errors.js";
 import type { CommonOptions } from "../core/options.js";
 import { requireString } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
@@ -22,15 +23,11 @@ export type ArctosUser = components["schemas"]["GetAuthCodeRequest"];
 export type ArctosRole = components["schemas"]["Role"];
 export type ArctosClientId = components["schemas"]["ClientId"];
 
-export interface ArctosOptions extends CommonOptions {
-  /** Your Arctos license key, sent in the `arc-license-key` header of getAuthCode only. Never logged or shown in errors. */
-  licenseKey: string;
+interface ArctosCommonOptions extends CommonOptions {
   /** Your deployment's base URL. Required: Arctos publishes no production URL (the spec's SIT host is no default). */
   baseUrl: string;
   /** The client source sent when exchanging the code: `arctos-webapp`, `arctos-switch` or `arctos-client`. */
   clientId: ArctosClientId;
-  /** The user the client logs in as (the getAuthCode body). */
-  user: ArctosUser;
   /** Sent as `redirect_uri` when exchanging the code. */
   redirectUri?: string;
   /**
@@ -41,6 +38,28 @@ export interface ArctosOptions extends CommonOptions {
   /** The session's key in `store`. Default `arctos:<clientId>:<user_id>:session`. */
   storeKey?: string;
 }
+
+/** On a server: the client buys its own one-time codes with the license key (getAuthCode). */
+export interface ArctosLicenseKeyOptions extends ArctosCommonOptions {
+  /** Your Arctos license key, sent in the `arc-license-key` header of getAuthCode only. Never logged or shown in errors. */
+  licenseKey: string;
+  /** The user the client logs in as (the getAuthCode body). */
+  user: ArctosUser;
+  getCode?: undefined;
+}
+
+/** In a browser (or anywhere the license key must not go): one-time codes come from your own server. */
+export interface ArctosGetCodeOptions extends ArctosCommonOptions {
+  /**
+   * Resolves to a one-time code that your server obtained with getAuthCode (license key and user on the server).
+   * Called for the first login and again for every re-login (after 1404 / 1405), so each code is used once.
+   */
+  getCode: () => Promise<string>;
+  licenseKey?: undefined;
+  user?: undefined;
+}
+
+export type ArctosOptions = ArctosLicenseKeyOptions | ArctosGetCodeOptions;
 
 type Base = ProviderClient<Paths, Operations, keyof typeof operations>;
 type OperationId = keyof typeof operations;
@@ -56,12 +75,11 @@ export type ArctosClient = Omit<Base, OperationId> & { [K in OperationId]: Settl
 };
 
 export function createArctosClient(options: ArctosOptions): ArctosClient {
-  const licenseKey = requireString(provider, "licenseKey", options?.licenseKey);
+  const source = codeSource(options);
   const clientId = requireString(provider, "clientId", options.clientId) as ArctosClientId;
-  if (options.user === null || typeof options.user !== "object" || Array.isArray(options.user)) {
-    throw new ConfigError(provider, "user", "is required: pass { user_id, name?, role }");
-  }
-  const user: ArctosUser = { ...options.user };
+  const licenseKey = "licenseKey" in source ? source.licenseKey : undefined;
+  const user = "user" in source ? source.user : undefined;
+  const getCode = "getCode" in source ? source.getCode : undefined;
   const exchange = { grant_type: "authorization_code" as const, client_id: clientId, ...(options.redirectUri === undefined ? {} : { redirect_uri: options.redirectUri }) };
   const redactor = new Redactor().add(licenseKey);
 
@@ -74,13 +92,16 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   async function login(): Promise<Token> {
     const c = client!;
     // Both bodies are known up front except the code: check both before the first request is sent.
-    for (const [id, body] of [["getAuthCode", user], ["getAuthTokenUseCode", { ...exchange, code: "code" }]] as const) {
+    const bodies = [...(user ? [["getAuthCode", user] as const] : []), ["getAuthTokenUseCode", { ...exchange, code: "code" }] as const];
+    for (const [id, body] of bodies) {
       const issues = validateCall(validators[id]!, operations[id], { body });
       if (issues.length) throw new ValidationError(provider, id, issues);
     }
-    const issued = await c.getAuthCode({ body: user });
-    const code = issued.info?.code;
-    if (typeof code !== "string" || code === "") throw missing("getAuthCode", "info.code");
+    const code = getCode ? await codeFromApp(getCode) : (await c.getAuthCode({ body: user! })).info?.code;
+    if (typeof code !== "string" || code === "") {
+      if (getCode) throw new ConfigError(provider, "getCode", "must resolve to a one-time code (a non-empty string)");
+      throw missing("getAuthCode", "info.code");
+    }
     redactor.add(code); // a live credential for ten minutes
     const granted = await c.getAuthTokenUseCode({ body: { ...exchange, code } });
     const accessToken = granted.info?.access_token;
@@ -88,11 +109,22 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     return { accessToken };
   }
 
+  /** The app's own getCode, called for every login (the first, and each after 1404 / 1405): its failure is the login's. */
+  async function codeFromApp(get: () => Promise<string>): Promise<unknown> {
+    try {
+      return await get();
+    } catch (error) {
+      if (error instanceof StreamspecError) throw error;
+      throw new TransportError({ provider, operation: "getAuthCode", reason: "network", message: "getCode() failed, so there is no code to log in with", cause: error, redactor });
+    }
+  }
+
   const keeper = new TokenKeeper<Token>({
     obtain: login,
     redactor,
     store: checkStore(options.store, provider),
-    key: options.storeKey ?? `arctos:${clientId}:${user.user_id}:session`,
+    // With getCode the user is your server's choice: one session per client id unless storeKey says otherwise.
+    key: options.storeKey ?? `arctos:${clientId}:${user ? user.user_id : "getCode"}:session`,
     provider,
   });
   const reauthCodes: readonly number[] = info.reauthCodes;
@@ -109,7 +141,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     operations,
     (c) => c.kind === "apiKey" && c.in === "header",
     (c) => (c as { name: string }).name,
-    () => licenseKey,
+    () => licenseKey ?? noLicenseKey(),
   );
 
   const wire = createProviderClient<Paths, Operations, OperationId>(
@@ -122,6 +154,29 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     token: () => keeper.current()?.accessToken,
   });
   return client;
+}
+
+/** Exactly one way to get codes: the license key (with `user`), or `getCode`. */
+function codeSource(options: ArctosOptions): { licenseKey: string; user: ArctosUser } | { getCode: () => Promise<string> } {
+  if (options === null || typeof options !== "object") throw new ConfigError(provider, "licenseKey", "or `getCode` is required");
+  const { licenseKey, getCode, user } = options as { licenseKey?: unknown; getCode?: unknown; user?: unknown };
+  if (getCode !== undefined) {
+    if (licenseKey !== undefined) throw new ConfigError(provider, "getCode", "and `licenseKey` exclude each other: pass one (getCode in a browser, licenseKey on a server)");
+    if (typeof getCode !== "function") throw new ConfigError(provider, "getCode", "must be a function returning a Promise of a one-time code");
+    if (user !== undefined) throw new ConfigError(provider, "user", "goes with `licenseKey`: with `getCode`, your server chooses the user when it asks for the code");
+    return { getCode: getCode as () => Promise<string> };
+  }
+  if (licenseKey === undefined) throw new ConfigError(provider, "licenseKey", "or `getCode` is required: the license key on a server, getCode in a browser");
+  const key = requireString(provider, "licenseKey", licenseKey);
+  if (user === null || typeof user !== "object" || Array.isArray(user)) {
+    throw new ConfigError(provider, "user", "is required: pass { user_id, name?, role }");
+  }
+  return { licenseKey: key, user: { ...(user as ArctosUser) } };
+}
+
+// getAuthCode sends the license key; a client made with getCode has none (and must not ask the caller for it).
+function noLicenseKey(): never {
+  throw new ConfigError(provider, "licenseKey", "is required for getAuthCode: this client was made with getCode, so its codes come from your server");
 }
 
 async function bodyOf(response: Response): Promise<unknown> {

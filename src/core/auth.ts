@@ -30,6 +30,11 @@ export function basicAuth(operations: OperationIndex, user: string, password: st
   return headerCredential(operations, (c) => c.kind === "basic", "Authorization", () => value);
 }
 
+/** Base64 of `user:password` over its UTF-8 bytes (RFC 7617), with `btoa`, which every runtime has. */
 export function basicCredentials(user: string, password: string): string {
-  return Buffer.from(`${user}:${password}`, "utf8").toString("base64");
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  // btoa takes a "binary string" (one char per byte); build it in chunks to stay clear of argument limits.
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }

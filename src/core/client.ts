@@ -6,7 +6,7 @@ import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessRes
 import { ProviderError, StreamspecError, TransportError, ValidationError } from "./errors.js";
 import { FORM, formBodyMiddleware, formSerializer } from "./form.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
-import { DEFAULTS, checkBaseUrl, checkPositive, type CommonOptions } from "./options.js";
+import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
 import { resolveRetryPolicy } from "./retry.js";
 import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
@@ -79,7 +79,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     provider,
     operations,
     baseUrl,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: resolveFetch(provider, options.fetch),
     timeoutMs: checkPositive(provider, "timeoutMs", options.timeoutMs, DEFAULTS.timeoutMs),
     deadlineMs: checkPositive(provider, "deadlineMs", options.deadlineMs, DEFAULTS.deadlineMs),
     maxResponseBytes: checkPositive(provider, "maxResponseBytes", options.maxResponseBytes, DEFAULTS.maxResponseBytes),

@@ -52,6 +52,22 @@ export function checkBaseUrl(provider: string, value: unknown, allowInsecureHttp
   return value.replace(/\/+$/, "");
 }
 
+/**
+ * The fetch a client sends with: the caller's, or the runtime's global `fetch`, looked up at each call and called
+ * unbound (browsers and workerd throw "Illegal invocation" when their fetch is called as a method of another
+ * object, e.g. `cfg.fetch(request)`).
+ */
+export function resolveFetch(provider: string, custom: unknown): typeof globalThis.fetch {
+  if (custom !== undefined) {
+    if (typeof custom !== "function") throw new ConfigError(provider, "fetch", "must be a function (input, init) => Promise<Response>");
+    return custom as typeof globalThis.fetch;
+  }
+  if (typeof globalThis.fetch !== "function") {
+    throw new ConfigError(provider, "fetch", "is required: this runtime has no global fetch, so pass one");
+  }
+  return (input, init) => fetch(input, init);
+}
+
 export function requireString(provider: string, option: string, value: unknown): string {
   if (typeof value !== "string" || value.trim() === "") {
     throw new ConfigError(provider, option, "is required and must be a non-empty string");

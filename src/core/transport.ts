@@ -50,8 +50,6 @@ function compileRoutes(operations: OperationIndex, baseUrl: string): Map<string,
   return routes;
 }
 
-const NEVER = new AbortController().signal;
-
 // Node's fetch (undici) follows a Request's signal through WeakRefs: a Request nobody references can be
 // garbage-collected mid-flight, and then aborting its signal reaches nothing (no timeout, no caller abort).
 // Every Request whose signal matters stays referenced here until its attempt or call has settled.
@@ -59,6 +57,9 @@ const inFlight = new Set<Request>();
 
 export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   const routes = compileRoutes(cfg.operations, cfg.baseUrl);
+  // Called as a plain function, never as `cfg.fetch(...)`: browsers' and workerd's fetch throw "Illegal
+  // invocation" when called as a method of any object but the global one.
+  const fetchOnce = cfg.fetch;
   const fail = (operation: string | undefined, reason: TransportError["reason"], message: string, cause?: unknown) =>
     new TransportError({ provider: cfg.provider, operation, reason, message, cause, redactor: cfg.redactor });
 
@@ -84,7 +85,9 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     // A named operation hands over its first attempt's controller (see firstAttempt): that Request can go out
     // as it is instead of being copied, and the caller's own signal is the one that means "aborted".
     const owned = firstAttemptOf(original);
-    const userSignal = owned ? (owned.caller ?? NEVER) : original.signal;
+    // A call without a signal of its own gets one that never aborts, made per call: one made at module scope would
+    // belong to whichever Worker request touched it first (workerd refuses I/O objects across requests).
+    const userSignal = owned ? (owned.caller ?? new AbortController().signal) : original.signal;
     const deadline = Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
     let spare = retry && original.body ? original.clone() : undefined;
@@ -119,7 +122,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       inFlight.add(sending);
       try {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);
-        const sent = await cfg.fetch(sending);
+        const sent = await fetchOnce(sending);
         if (cfg.logger) logResponse(cfg.logger, cfg.redactor, sending, sent, attempt + 1);
         response = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
       } catch (error) {

@@ -1,6 +1,6 @@
 // The customer's side of Polyv's custom authorization: Polyv calls `customUri` with id, ts and
 // sign = md5_hex(secretKey + id + secretKey + ts); the server checks it before trusting the visit.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { constantTimeEqual, md5Hex } from "./digest.js";
 
 export interface PolyvCustomAuthParams {
   /** The channel's secretKey, as `updateChannelOauthCustom` answered it. */
@@ -38,9 +38,7 @@ export function verifyPolyvCustomAuth(params: PolyvCustomAuthParams, options: Po
     if (Math.abs(now - Number(tsText)) > maxSkewMs) return false;
 
     // Polyv hashes the values as it sent them, so the text forms go into the hash.
-    const expected = Buffer.from(createHash("md5").update(secretKey + idText + secretKey + tsText, "utf8").digest("hex"));
-    const given = Buffer.from(sign.toLowerCase(), "utf8");
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return constantTimeEqual(sign.toLowerCase(), md5Hex(secretKey + idText + secretKey + tsText));
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 // Polyv's request signature, as its official Java SDK (LiveSignUtil) computes it:
 // UPPERCASE(hash_hex(appSecret + k1v1k2v2... + appSecret)) over the non-blank parameters sorted by name.
-import { createHash } from "node:crypto";
+import { md5Hex, sha256Hex } from "./digest.js";
 
 export type PolyvSignatureMethod = "MD5" | "SHA256";
 
@@ -42,8 +42,6 @@ export function signPolyvParams(
     .sort(byCodeUnit)
     .map((key) => key + fields[key])
     .join("");
-  return createHash(method === "MD5" ? "md5" : "sha256")
-    .update(appSecret + joined + appSecret, "utf8")
-    .digest("hex")
-    .toUpperCase();
+  const text = appSecret + joined + appSecret;
+  return (method === "MD5" ? md5Hex(text) : sha256Hex(text)).toUpperCase();
 }

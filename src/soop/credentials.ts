@@ -5,8 +5,8 @@ import type { Middleware } from "openapi-fetch";
 import { operationLookup, withFormFields, withQueryFields } from "../core/form.js";
 import type { OperationIndex } from "../core/operation.js";
 
-/** Credential name (as on the wire) → where its value comes from. */
-export type CredentialSources = Readonly<Record<string, () => string | Promise<string>>>;
+/** Credential name (as on the wire) → where its value comes from, for the operation being sent. */
+export type CredentialSources = Readonly<Record<string, (operation: string) => string | Promise<string>>>;
 
 export function fieldCredentials(operations: OperationIndex, sources: CredentialSources): Middleware {
   // A credential the spec names but nobody supplies is a programming error: say so at construction.
@@ -20,13 +20,13 @@ export function fieldCredentials(operations: OperationIndex, sources: Credential
   const lookup = operationLookup(operations);
   return {
     async onRequest({ request, schemaPath }) {
-      const meta = lookup(request.method, schemaPath)?.[1];
-      if (!meta?.credentials.length) return undefined;
+      const [id, meta] = lookup(request.method, schemaPath) ?? [];
+      if (!id || !meta?.credentials.length) return undefined;
       const query: Record<string, string> = {};
       const body: Record<string, string> = {};
       for (const c of meta.credentials) {
         if (c.kind !== "field") continue;
-        (c.in === "query" ? query : body)[c.name] = await sources[c.name]!();
+        (c.in === "query" ? query : body)[c.name] = await sources[c.name]!(id);
       }
       let next = request;
       if (Object.keys(query).length) next = withQueryFields(next, query);

@@ -17,8 +17,12 @@ import { paginateBroadcasts, type BroadListItem, type BroadListResponse, type Li
 export interface SoopOptions extends CommonOptions {
   /** The client ID (Developers > My Account). */
   clientId: string;
-  /** The client secret key. Never logged or shown in errors. */
-  clientSecret: string;
+  /**
+   * The client secret key. Never logged or shown in errors. Leave it out where it must not go (a browser): the
+   * public operations (listBroadcasts, listCategories, getEmbedInfo, postEmbedInfo, authorizeUrl) need only
+   * `clientId`, and an operation whose spec sends `client_secret` then throws ConfigError before sending anything.
+   */
+  clientSecret?: string;
   /** The Redirect URI registered with SOOP; sent with the code exchange when given. */
   redirectUri?: string;
   /** A token obtained earlier (e.g. persisted from `onToken`). */
@@ -58,7 +62,7 @@ export type SoopClient = Omit<Base, "getAuthCode" | "listBroadcasts"> & {
 
 export function createSoopClient(options: SoopOptions): SoopClient {
   const clientId = requireString(provider, "clientId", options?.clientId);
-  const clientSecret = requireString(provider, "clientSecret", options?.clientSecret);
+  const clientSecret = options.clientSecret === undefined ? undefined : requireString(provider, "clientSecret", options.clientSecret);
   const redirectUri = checkRedirectUri(options.redirectUri);
   const token = checkToken(options.token);
   if (options.onToken !== undefined && typeof options.onToken !== "function") throw new ConfigError(provider, "onToken", "must be a function");
@@ -78,7 +82,7 @@ export function createSoopClient(options: SoopOptions): SoopClient {
   });
   const credentials = fieldCredentials(operations, {
     client_id: () => clientId,
-    client_secret: () => clientSecret,
+    client_secret: (operation) => clientSecret ?? missingSecret(operation),
     access_token: () => flow.accessToken(),
   });
   const client: Base = createProviderClient<Paths, Operations, keyof typeof operations>(
@@ -105,6 +109,12 @@ export function createSoopClient(options: SoopOptions): SoopClient {
       paginateBroadcasts((i) => client.listBroadcasts(i) as Promise<BroadListResponse>, query, init),
   };
   return Object.assign(client, extra) as unknown as SoopClient;
+}
+
+// Which operations send client_secret is the spec's (their x-internal credentials): the credentials middleware asks
+// for it only there, so this runs before such a request is sent, and never for the public operations.
+function missingSecret(operation: string): never {
+  throw new ConfigError(provider, "clientSecret", `is required for ${operation} (its spec sends client_secret): pass it to createSoopClient, on a server only`);
 }
 
 function checkRedirectUri(value: unknown): string | undefined {

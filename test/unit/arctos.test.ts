@@ -1,7 +1,7 @@
 // Arctos with an injected fetch: the automatic login, the single re-login after a dead token, concurrency,
 // credentials only where the spec asks for them, error mapping, secrets, options and input validation.
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createArctosClient, info, type ArctosOptions } from "../../src/arctos/index.js";
+import { createArctosClient, info, type ArctosLicenseKeyOptions } from "../../src/arctos/index.js";
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
 import { caught, expectNoSecrets } from "../helpers/secrets.js";
@@ -34,7 +34,7 @@ function arctos(over: { check?: Respond; code?: Respond; login?: Respond } = {})
   });
 }
 
-const make = (fetch: ReturnType<typeof arctos>, extra: Partial<ArctosOptions> = {}) =>
+const make = (fetch: ReturnType<typeof arctos>, extra: Partial<ArctosLicenseKeyOptions> = {}) =>
   createArctosClient({ licenseKey, baseUrl, clientId: "arctos-webapp", user, fetch, retry: false, ...extra });
 
 /** The request sequence as operation names. */

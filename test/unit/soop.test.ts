@@ -103,7 +103,6 @@ describe("createSoopClient: options", () => {
   it.each([
     ["clientId", { clientSecret }],
     ["clientId", { clientId: "", clientSecret }],
-    ["clientSecret", { clientId }],
     ["clientSecret", { clientId, clientSecret: " " }],
     ["redirectUri", { clientId, clientSecret, redirectUri: "not a url" }],
     ["redirectUri", { clientId, clientSecret, redirectUri: "javascript:alert(1)" }],

@@ -1,0 +1,148 @@
+// Arctos with `getCode` (the browser client: the license key stays on the app's server, which hands out one-time
+// codes): the code comes from getCode for the first login and for every re-login after a dead token, the license
+// key is never asked for or sent, and the options take exactly one of licenseKey and getCode.
+import { describe, expect, it } from "vitest";
+import { createArctosClient } from "../../src/arctos/index.js";
+import { ConfigError, ProviderError, TransportError } from "../../src/index.js";
+import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
+import { responseExamples } from "../helpers/spec.js";
+import { caught, expectNoSecrets } from "../helpers/secrets.js";
+
+const baseUrl = "https://arctos.example.test";
+const claims = { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000010, role: "MODERATOR" } };
+// The spec's own documented "token expired" answer (whatever shape the spec gives it).
+const expired = responseExamples("arctos").find((e) => e.operationId === "checkAuthToken" && e.status === 401 && JSON.stringify(e.value).includes("1404"))!;
+
+/** A fake Arctos whose login hands out `token-N-secret` for any code; `check` may answer otherwise. */
+function arctos(check?: (req: Recorded) => Response | undefined) {
+  let logins = 0;
+  return recordingFetch(async (req) => {
+    if (req.url.pathname === "/api/auth/login") return json({ status: 1, message: "", info: { user_id: 1010000010, access_token: `token-${++logins}-secret` } });
+    if (req.url.pathname === "/api/auth/check") return check?.(req) ?? json(claims);
+    return json({ status: 0, message: "Resource not found", info: null }, 404);
+  });
+}
+
+/** getCode as an app would write it: one fresh code per call, counted. */
+function codes() {
+  const issued: string[] = [];
+  const getCode = async () => {
+    const code = `one-time-code-${issued.length + 1}-from-server`;
+    issued.push(code);
+    return code;
+  };
+  return Object.assign(getCode, { issued });
+}
+
+const make = (fetch: typeof globalThis.fetch, getCode: () => Promise<string>) =>
+  createArctosClient({ getCode, baseUrl, clientId: "arctos-webapp", fetch, retry: false });
+const paths = (calls: Recorded[]) => calls.map((r) => r.url.pathname);
+
+describe("createArctosClient with getCode", () => {
+  it("logs in with the code getCode gives: no getAuthCode request, no license key header, the code in the login body", async () => {
+    const fetch = arctos();
+    const getCode = codes();
+    const c = make(fetch, getCode);
+    await expect(c.checkAuthToken()).resolves.toEqual(claims);
+    expect(paths(fetch.calls)).toEqual(["/api/auth/login", "/api/auth/check"]);
+    expect(getCode.issued).toHaveLength(1);
+    expect(JSON.parse(fetch.calls[0]!.body)).toEqual({ grant_type: "authorization_code", client_id: "arctos-webapp", code: getCode.issued[0] });
+    for (const r of fetch.calls) expect(r.headers.has("arc-license-key")).toBe(false);
+    expect(fetch.calls[1]!.headers.get("authorization")).toBe("Bearer token-1-secret");
+  });
+
+  it("the spec documents the 1404 answer this relies on", () => {
+    expect(expired).toBeDefined();
+  });
+
+  it("calls getCode again for the re-login after a dead token (1404), and repeats the call once", async () => {
+    const fetch = arctos((req) => (req.headers.get("authorization") === "Bearer token-1-secret" ? json(expired.value, expired.status) : undefined));
+    const getCode = codes();
+    const c = make(fetch, getCode);
+    await expect(c.checkAuthToken()).resolves.toEqual(claims);
+    expect(paths(fetch.calls)).toEqual(["/api/auth/login", "/api/auth/check", "/api/auth/login", "/api/auth/check"]);
+    expect(getCode.issued).toHaveLength(2);
+    expect(JSON.parse(fetch.calls[2]!.body).code).toBe(getCode.issued[1]);
+    expect(fetch.calls[3]!.headers.get("authorization")).toBe("Bearer token-2-secret");
+  });
+
+  it("concurrent first calls share one getCode and one login", async () => {
+    const fetch = arctos();
+    const getCode = codes();
+    const c = make(fetch, getCode);
+    await Promise.all([c.checkAuthToken(), c.checkAuthToken(), c.checkAuthToken()]);
+    expect(getCode.issued).toHaveLength(1);
+    expect(paths(fetch.calls).filter((p) => p === "/api/auth/login")).toHaveLength(1);
+  });
+
+  it("a getCode that rejects fails the call with TransportError (cause kept), and nothing is sent", async () => {
+    const fetch = arctos();
+    const c = make(fetch, async () => {
+      throw new Error("the app server is down");
+    });
+    const err = await caught(() => c.checkAuthToken());
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err.message).toContain("getCode");
+    expect(err.cause?.message).toContain("the app server is down");
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("a getCode that resolves to no code is a ConfigError naming getCode, and nothing is sent", async () => {
+    const fetch = arctos();
+    const err = await caught(() => make(fetch, async () => "" as string).checkAuthToken());
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ option: "getCode" });
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("getAuthCode itself needs the license key: ConfigError naming licenseKey before anything is sent", async () => {
+    const fetch = arctos();
+    const c = make(fetch, codes());
+    const err = await caught(() => c.getAuthCode({ body: { user_id: "USER-1", role: "MODERATOR" } }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ option: "licenseKey" });
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("the code never shows in an error", async () => {
+    const fetch = recordingFetch(async (req) => json({ status: 0, message: `code ${JSON.parse(req.body).code} refused`, info: null }, 403));
+    const getCode = codes();
+    const err = await caught(() => make(fetch, getCode).checkAuthToken());
+    expect(err).toBeInstanceOf(ProviderError);
+    expectNoSecrets(err, getCode.issued);
+  });
+});
+
+describe("createArctosClient options: exactly one of licenseKey and getCode", () => {
+  const base = { baseUrl, clientId: "arctos-webapp" as const };
+  const user = { user_id: "USER-12345678", role: "MODERATOR" as const };
+  const code = async (): Promise<string> => "c";
+  it.each([
+    ["licenseKey", { ...base, user }],
+    ["licenseKey", { ...base, licenseKey: "", user }],
+    ["getCode", { ...base, licenseKey: "arc-license-0123456789", user, getCode: code }],
+    ["getCode", { ...base, getCode: "code" }],
+    ["user", { ...base, getCode: code, user }],
+    ["user", { ...base, licenseKey: "arc-license-0123456789" }],
+  ])("refuses a bad or missing %s with a ConfigError naming it", (option, opts) => {
+    let err: unknown;
+    try {
+      createArctosClient(opts as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ option });
+    expect((err as Error).message).toContain(option);
+  });
+
+  it("never shows the license key in those errors", () => {
+    let err: unknown;
+    try {
+      createArctosClient({ ...base, licenseKey: "arc-license-0123456789", getCode: code } as never);
+    } catch (e) {
+      err = e;
+    }
+    expectNoSecrets(err, ["arc-license-0123456789"]);
+  });
+});

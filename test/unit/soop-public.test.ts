@@ -1,0 +1,94 @@
+// SOOP in a browser: only `clientId`. The public operations work without the client secret; every operation whose
+// spec sends `client_secret` (read from the operation index, not a list) throws ConfigError naming `clientSecret`
+// before anything is sent.
+import { describe, expect, it } from "vitest";
+import { createSoopClient, operations, type SoopClient } from "../../src/soop/index.js";
+import { ConfigError } from "../../src/index.js";
+import { json, recordingFetch } from "../helpers/fetch.js";
+import { caught } from "../helpers/secrets.js";
+
+const clientId = "soop-browser-client-id";
+const NOW = 1_700_000_000_000;
+const VOD = "https://vod.sooplive.co.kr/player/71021072";
+const token = { accessToken: "soop-access-token-abc123", refreshToken: "soop-refresh-token-xyz789", expiresAt: NOW + 3_600_000 };
+
+const make = (respond: Parameters<typeof recordingFetch>[0], extra: object = {}) => {
+  const fetch = recordingFetch(respond);
+  return { fetch, c: createSoopClient({ clientId, fetch, now: () => NOW, retry: false, ...extra }) };
+};
+
+/** The smallest valid call of every operation (as in soop.test.ts). */
+const calls: Record<keyof typeof operations, (c: SoopClient) => Promise<unknown>> = {
+  getAuthCode: (c) => c.getAuthCode(),
+  issueAuthCode: (c) => c.issueAuthCode({ body: { auth_type: "api", certification_number: 111111 } }),
+  issueToken: (c) => c.issueToken({ body: { grant_type: "authorization_code", code: "code-1234" } }),
+  getRtmpInfo: (c) => c.getRtmpInfo({ body: { platform_type: "SOOP" } }),
+  updateBroadcastInfo: (c) => c.updateBroadcastInfo({ body: { title: "Late night" } }),
+  resetStreamKey: (c) => c.resetStreamKey(),
+  listBroadcasts: (c) => c.listBroadcasts(),
+  getAquaComponent: (c) => c.getAquaComponent({ body: { platform_type: "pc", component_type: "chat" } }),
+  upsertFilter: (c) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "toto", reason: "spam" } }),
+  deleteFilter: (c) => c.deleteFilter({ params: { path: { type: "streamer" } }, body: { black_id: "soop1" } }),
+  listFilters: (c) => c.listFilters({ params: { path: { type: "category" } } }),
+  listCategories: (c) => c.listCategories(),
+  getEmbedInfo: (c) => c.getEmbedInfo({ params: { query: { vod_url: VOD } } }),
+  postEmbedInfo: (c) => c.postEmbedInfo({ body: { vod_url: VOD, width: 640 } }),
+  getStationInfo: (c) => c.getStationInfo(),
+};
+
+const needsSecret = (Object.keys(operations) as (keyof typeof operations)[]).filter((id) =>
+  operations[id].credentials.some((c) => c.kind === "field" && c.name === "client_secret"),
+);
+const publicOps = (Object.keys(operations) as (keyof typeof operations)[]).filter((id) => operations[id].credentials.every((c) => c.kind === "field" && c.name === "client_id"));
+
+describe("createSoopClient without clientSecret", () => {
+  it("the spec has both kinds: operations that send client_secret, and public ones that send only client_id", () => {
+    expect(needsSecret.length).toBeGreaterThan(0);
+    expect(publicOps).toEqual(expect.arrayContaining(["listBroadcasts", "listCategories"]));
+  });
+
+  it.each(needsSecret)("%s throws ConfigError naming clientSecret, and sends nothing", async (id) => {
+    const { c, fetch } = make(() => json({ result: 1, msg: "Success" }), { token });
+    const err = await caught(() => calls[id](c));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ provider: "soop", option: "clientSecret" });
+    expect(err.message).toContain(id);
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("the wire layer refuses the same way", async () => {
+    const { c, fetch } = make(() => json({ filter_list: [] }));
+    const err = await caught(() => c.GET("/filter/{type}", { params: { path: { type: "category" } } }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ option: "clientSecret" });
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("exchangeCode (it spends the code with client_secret) throws ConfigError naming clientSecret before sending", async () => {
+    const { c, fetch } = make(() => json({}));
+    const err = await caught(() => c.exchangeCode("one-time-code-1"));
+    expect(err).toMatchObject({ name: "ConfigError", option: "clientSecret" });
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("the public operations send client_id and never a client_secret field", async () => {
+    const { c, fetch } = make((req) =>
+      req.url.pathname === "/broad/list"
+        ? json({ total_cnt: 0, page_no: 1, page_block: 60, broad: [] })
+        : req.url.pathname === "/broad/category/list"
+          ? json({ broad_category: [] })
+          : json({ version: "1.0", type: "video" }),
+    );
+    await expect(c.listBroadcasts()).resolves.toMatchObject({ total_cnt: 0 });
+    await expect(c.listCategories()).resolves.toEqual({ broad_category: [] });
+    await calls.getEmbedInfo(c);
+    await calls.postEmbedInfo(c);
+    expect(fetch.calls).toHaveLength(4);
+    for (const r of fetch.calls) {
+      expect(r.url.searchParams.has("client_secret")).toBe(false);
+      expect(new URLSearchParams(r.body).has("client_secret")).toBe(false);
+    }
+    expect(fetch.calls[0]!.url.searchParams.get("client_id")).toBe(clientId);
+    expect(c.authorizeUrl()).toBe(`https://openapi.sooplive.co.kr/auth/code?client_id=${clientId}`);
+  });
+});
