@@ -140,6 +140,15 @@ describe("createArctosClient: re-login after a dead token", () => {
     expect(bearer(fetch.calls[6]!)).toBe("Bearer token-2-secret");
   });
 
+  it("a bodyless request is sent again as it is, with the new token; the first attempt went with the old one", async () => {
+    const fetch = arctos({ check: (_, n) => (n === 1 ? dead(1404) : undefined) });
+    const c = make(fetch);
+    await expect(c.checkAuthToken()).resolves.toEqual(claims);
+    expect(fetch.calls[2]!.body).toBe("");
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+    expect(fetch.calls.filter((r) => r.url.pathname === "/api/auth/check").map(bearer)).toEqual(["Bearer token-1-secret", "Bearer token-2-secret"]);
+  });
+
   it("never loops: a second 1404 after the re-login surfaces as ProviderError", async () => {
     const fetch = arctos({ check: () => dead(1404) });
     const c = make(fetch);
