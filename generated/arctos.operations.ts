@@ -16,19 +16,19 @@ export const info = {
     1405
   ],
   "errorMessages": {
-    "0": "Unauthorized access",
-    "403": "Access to the requested resource is not allowed",
-    "404": "Resource not found",
-    "1401": "Authorization is empty",
-    "1402": "Incorrect authorization type",
-    "1403": "Unauthorized",
-    "1404": "Token expired",
-    "1405": "Token invalid",
-    "3401": "License file not found",
-    "3402": "Incorrect license file type",
-    "3403": "Unauthorized",
-    "3404": "License expired",
-    "3405": "License room limit exceeded",
+    "0": "未授權訪問",
+    "403": "不允許訪問請求的資源",
+    "404": "資源未找到",
+    "1401": "授權為空",
+    "1402": "授權類型不正確",
+    "1403": "未經授權",
+    "1404": "令牌已過期",
+    "1405": "令牌無效",
+    "3401": "未找到許可文件",
+    "3402": "許可文件類型不正確",
+    "3403": "未經授權",
+    "3404": "許可已過期",
+    "3405": "許可房間超出限制",
     "3406": "License room does not exist"
   }
 } as const satisfies ProviderInfo;
@@ -57,8 +57,7 @@ export const operations = {
         ],
         "properties": {
           "user_id": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           },
           "name": {
             "type": "string"
@@ -100,10 +99,7 @@ export const operations = {
         ],
         "properties": {
           "grant_type": {
-            "type": "string",
-            "enum": [
-              "authorization_code"
-            ]
+            "type": "string"
           },
           "client_id": {
             "type": "string",
@@ -114,12 +110,10 @@ export const operations = {
             ]
           },
           "code": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           },
           "redirect_uri": {
-            "type": "string",
-            "format": "uri"
+            "type": "string"
           }
         }
       }
@@ -144,8 +138,7 @@ export const operations = {
       "contentType": "application/json",
       "required": false,
       "schema": {
-        "type": "object",
-        "additionalProperties": false
+        "type": "object"
       }
     },
     "responses": {

@@ -19,8 +19,9 @@ export interface paths {
          *
          *     Not retried automatically: each successful call issues a new one-time code.
          *
-         *     The document's error table for this endpoint lists `status` 0 (unauthorized access), HTTP 404 and
-         *     HTTP 403; the license errors 3401–3406 (HTTP 403) concern the license key sent here.
+         *     The document's error table for this endpoint lists `status` 0 (unauthorized access), 404 and 403. It
+         *     lists the license errors 3401–3405 only under `checkAuthToken`; the 403 examples with those codes here
+         *     are marked as not documented for this endpoint.
          */
         post: operations["getAuthCode"];
         delete?: never;
@@ -75,11 +76,14 @@ export interface paths {
          *     is the most plausible one, next to `/api/auth/code` and `/api/auth/login`. It is defined only here in
          *     the spec, so correcting it means changing this one line.
          *
-         *     The document shows an empty JSON body (`{}`); the body is therefore optional and, when sent, an empty
-         *     object. Safe to retry: it only reads the token's state.
+         *     The document shows an empty JSON body (`{}`) and lists no body parameter; the body is therefore
+         *     optional. Safe to retry: it only reads the token's state.
+         *
+         *     The document's success example carries a `// decode from token` comment inside its JSON (not valid
+         *     JSON); the example below leaves the comment out.
          *
          *     The document's error table for this endpoint lists `status` 0 (unauthorized access), HTTP 401 with
-         *     1401–1405 (token errors), HTTP 404, and HTTP 403 with the license errors 3401–3405 (providers.md adds
+         *     1401–1405 (token errors), 404, and HTTP 403 with the license errors 3401–3405 (providers.md adds
          *     3406); all are declared here.
          */
         post: operations["checkAuthToken"];
@@ -94,16 +98,25 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Response status: 0 failure, 1 success, 2 warning (the call succeeded; `message` says what to look at). The document's tables say string, but every example is a number; we follow the examples.
+         * @description Response status of an answer the client hands over: 1 success, 2 warning (`message` says what to look at). Failures have their own values (`FailureStatus`). The document's tables say string, but every example is a number; we follow the examples.
          * @enum {integer}
          */
-        Status: 0 | 1 | 2;
+        Status: 1 | 2;
+        /**
+         * @description Response status of a failure: 0 unauthorized access (HTTP 200); 1401 authorization is empty,
+         *     1402 incorrect authorization type, 1403 unauthorized, 1404 token expired, 1405 token invalid (HTTP 401);
+         *     3401 license file not found, 3402 incorrect license file type, 3403 unauthorized, 3404 license expired,
+         *     3405 license room limit exceeded, 3406 license room does not exist (HTTP 403; 3406 from providers.md).
+         *     The document's tables say string, but every example is a number; we follow the examples.
+         * @enum {integer}
+         */
+        FailureStatus: 0 | 1401 | 1402 | 1403 | 1404 | 1405 | 3401 | 3402 | 3403 | 3404 | 3405 | 3406;
         /** @description Message; the error message when there is an error, `""` otherwise (the document's default). */
         Message: string;
         /**
          * @description Role of the user logging in. The document says this endpoint lets users log in as participants, with
          *     two roles to choose from, MODERATOR or PUBLISHER; its table runs on with "ADMINSWITCHCLIENT", and
-         *     related documents use ADMIN, SWITCH and CLIENT, so all five are accepted:
+         *     related documents use ADMIN, SWITCH and CLIENT (providers.md), so all five are accepted:
          *     - `MODERATOR`: a participant who moderates (hosts) the session (documented for this endpoint).
          *     - `PUBLISHER`: a participant who publishes (streams) into the session (documented for this endpoint).
          *     - `ADMIN`: an administrator (related documents).
@@ -114,13 +127,14 @@ export interface components {
          */
         Role: "MODERATOR" | "PUBLISHER" | "ADMIN" | "SWITCH" | "CLIENT";
         /**
-         * @description Client source:
+         * @description Client source, one of (the document's table and providers.md):
          *     - `arctos-webapp`: browser.
          *     - `arctos-switch`: moderator device.
          *     - `arctos-client`: publisher device.
          *
          *     The document's table gives the default value `webapp_user`, which is not one of the documented
-         *     values; there is no default here, the client sends its `clientId` option.
+         *     values (providers.md: `client_id` is one of the three); there is no default here, the client sends its
+         *     `clientId` option.
          * @enum {string}
          */
         ClientId: "arctos-webapp" | "arctos-switch" | "arctos-client";
@@ -145,16 +159,16 @@ export interface components {
         };
         GetAuthTokenUseCodeRequest: {
             /**
-             * @description The authorization type the client requests. This parameter specifies the grant type.
-             * @enum {string}
+             * @description The authorization type the client requests. The document says only that this parameter specifies the grant type; its example (and the client) sends `authorization_code`.
+             * @example authorization_code
              */
-            grant_type: "authorization_code";
+            grant_type: string;
             client_id: components["schemas"]["ClientId"];
             /** @description The authorization code answered by `getAuthCode` (expires ten minutes after it was issued). */
             code: string;
             /**
-             * Format: uri
              * @description The page to return to.
+             * @example https://XXXXX.XXX.XXX
              */
             redirect_uri?: string;
         };
@@ -169,7 +183,7 @@ export interface components {
                 access_token: string;
             };
         };
-        /** @description Empty object; the document's example body is `{}`. */
+        /** @description The document's example body is the empty object `{}` and its table lists no body parameter. */
         CheckAuthTokenRequest: Record<string, never>;
         CheckAuthTokenResponse: {
             status: components["schemas"]["Status"];
@@ -189,28 +203,18 @@ export interface components {
             };
         };
         /**
-         * @description The failure envelope: `status` 0, `message` the error's meaning, `info` null or absent. When the
-         *     document gives a specific code (1401–1405, 3401–3406) the body carries it in the integer `code`
-         *     property; "unauthorized access" (HTTP 200), HTTP 404 and the generic HTTP 403 have no specific code.
-         *     (The document's error tables list the specific codes in a "Status" column, while documenting `status`
-         *     itself as 0/1/2; we read them as a separate code.)
+         * @description A failure: `status` 0 or the specific failure code (see `FailureStatus`) and `message` the error's
+         *     meaning. The document prints no failure body; its tables give the HTTP status, the `status` value and
+         *     the error's text, and the envelope has `status`, `message` and `info`.
          */
         ErrorResponse: {
-            /**
-             * @description Always 0 (failure).
-             * @constant
-             */
-            status: 0;
+            status: components["schemas"]["FailureStatus"];
             /** @description The error message. */
             message: string;
-            /** @description The specific error code: 1401 authorization is empty, 1402 incorrect authorization type, 1403 unauthorized, 1404 token expired, 1405 token invalid (HTTP 401); 3401 license file not found, 3402 incorrect license file type, 3403 unauthorized, 3404 license expired, 3405 license room limit exceeded, 3406 license room does not exist (HTTP 403). */
-            code?: number;
-            /** @description No information on failure (null or absent). */
-            info?: null;
         };
     };
     responses: {
-        /** @description Resource not found. */
+        /** @description Resource not found (資源未找到). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -219,7 +223,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Access to the requested resource is not allowed. */
+        /** @description Access to the requested resource is not allowed (不允許訪問請求的資源). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -229,9 +233,21 @@ export interface components {
             };
         };
         /**
-         * @description Access to the requested resource is not allowed, or a license error: 3401 license file not found,
-         *     3402 incorrect license file type, 3403 unauthorized, 3404 license expired, 3405 license room limit
-         *     exceeded, 3406 license room does not exist.
+         * @description Access to the requested resource is not allowed (不允許訪問請求的資源), as the document's table for this
+         *     endpoint lists. The license errors 3401–3406 are not listed for this endpoint (see the examples).
+         */
+        GetAuthCodeForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
+         * @description Access to the requested resource is not allowed (不允許訪問請求的資源), or a license error: 3401 license
+         *     file not found, 3402 incorrect license file type, 3403 unauthorized, 3404 license expired, 3405 license
+         *     room limit exceeded (the document's table), 3406 license room does not exist (providers.md).
          */
         LicenseForbidden: {
             headers: {
@@ -277,7 +293,7 @@ export interface operations {
         responses: {
             /**
              * @description The envelope. `status` 1: `info.code` is the user's authorization code; use it to get a token.
-             *     `status` 2: a warning, the call still succeeded. `status` 0: unauthorized access (failure).
+             *     `status` 2: a warning (the client hands the body over). `status` 0: unauthorized access (failure).
              */
             200: {
                 headers: {
@@ -287,7 +303,7 @@ export interface operations {
                     "application/json": components["schemas"]["GetAuthCodeResponse"] | components["schemas"]["ErrorResponse"];
                 };
             };
-            403: components["responses"]["LicenseForbidden"];
+            403: components["responses"]["GetAuthCodeForbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -305,8 +321,8 @@ export interface operations {
         };
         responses: {
             /**
-             * @description The envelope. `status` 1: `info` carries the user's ID and access token. `status` 2: a warning,
-             *     the call still succeeded. `status` 0: unauthorized access (failure).
+             * @description The envelope. `status` 1: `info` carries the user's ID and access token. `status` 2: a warning
+             *     (the client hands the body over). `status` 0: unauthorized access (failure).
              */
             200: {
                 headers: {
@@ -334,8 +350,8 @@ export interface operations {
         };
         responses: {
             /**
-             * @description The envelope. `status` 1: `info` carries the claims decoded from the token. `status` 2: a warning,
-             *     the call still succeeded. `status` 0: unauthorized access (failure).
+             * @description The envelope. `status` 1: `info` carries the claims decoded from the token. `status` 2: a warning
+             *     (the client hands the body over). `status` 0: unauthorized access (failure).
              */
             200: {
                 headers: {

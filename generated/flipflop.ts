@@ -13,8 +13,8 @@ export interface paths {
         put?: never;
         /**
          * Log a member in
-         * @description Logs a member in, creating the member on first login, and answers the member's access token (valid for
-         *     24 hours) and streaming token. Not retried automatically: each successful call issues new tokens.
+         * @description Executes a member login and answers the member's access token (valid for 24 hours) and streaming token.
+         *     Not retried automatically: each successful call issues new tokens.
          */
         post: operations["loginMember"];
         delete?: never;
@@ -36,7 +36,8 @@ export interface paths {
         /**
          * Delete members
          * @description Deletes one or more members. Several appUserIds travel in the one path segment, separated by commas
-         *     (`1,2,3`). Deleting a member that is already gone changes nothing, so the client may retry this call.
+         *     (`1,2,3`). Deleting a member that is already gone changes nothing, so the client may retry this call
+         *     (why: `x-retry-safe-reason`).
          */
         delete: operations["deleteMembers"];
         options?: never;
@@ -76,9 +77,10 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Uniquely identifies the member in your app. Case-sensitive; only upper- and lower-case letters and digits.
-         *     (The parameter table says "non-numeric characters are not allowed", but the error table's
-         *     `INVALID_APP_USER_ID_FORMAT` allows letters and digits; we follow the error table.)
+         * @description Uniquely identifies the member in your app. Case-sensitive; only upper- and lower-case letters and digits
+         *     (`INVALID_APP_USER_ID_FORMAT`), and not empty (`EMPTY_APP_USER_ID`). (The parameter table says "non-numeric
+         *     characters are not allowed", but the error table's `INVALID_APP_USER_ID_FORMAT` allows letters and digits;
+         *     we follow the error table.)
          * @example 1
          */
         AppUserId: string;
@@ -107,7 +109,7 @@ export interface components {
         Error: {
             /** @description A stable, machine-readable code. */
             errorCode: string;
-            /** @description A human-readable explanation. */
+            /** @description A human-readable explanation. Its wording is not documented: the examples carry the document's remark for the code where it gives one. */
             errorMessage: string;
         };
     };
@@ -208,7 +210,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The appUserIds of the members to delete, sent comma-separated in one path segment.
+                 * @description The appUserIds of the members to delete, sent comma-separated in one path segment. At least one: an empty list would leave an empty path segment, which is another URL (a client rule for every path parameter, see CONVENTIONS.md).
                  * @example [
                  *       "1",
                  *       "2",

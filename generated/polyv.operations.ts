@@ -50,19 +50,11 @@ export const operations = {
       "required": true,
       "schema": {
         "type": "array",
-        "minItems": 1,
         "items": {
           "type": "object",
-          "required": [
-            "viewerId",
-            "customFieldId",
-            "customFieldValue"
-          ],
-          "additionalProperties": false,
           "properties": {
             "viewerId": {
-              "type": "string",
-              "minLength": 1
+              "type": "string"
             },
             "customFieldId": {
               "type": "string"
@@ -133,14 +125,13 @@ export const operations = {
           "customUri": {
             "type": "string",
             "format": "uri",
-            "pattern": "^https?://[^\\s?#]+$"
+            "pattern": "^[^?]*$"
           },
           "channelId": {
             "type": [
               "string",
               "integer"
-            ],
-            "minimum": 0
+            ]
           }
         }
       }

@@ -87,25 +87,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description One custom field value of one viewer. */
+        /** @description One custom field value of one viewer. The document's table lists the three fields with their types but marks none of them required. */
         ViewerCustomFieldValue: {
             /** @description Viewer ID. */
-            viewerId: string;
+            viewerId?: string;
             /** @description Custom field ID (e.g. `PAY_ORDER`). */
-            customFieldId: string;
+            customFieldId?: string;
             /** @description Custom field value. */
-            customFieldValue: string;
+            customFieldValue?: string;
         };
         /** @description Form body of `oauth-custom`. Every property except `sign` is signed; blank values are left out of both the signature and the request. */
         OauthCustomForm: {
             /**
              * Format: uri
-             * @description Custom authorization URL: an absolute http(s) URL without a query string (Polyv appends its own `id`, `ts`, `sign` and `url` parameters when it calls it).
+             * @description Custom authorization URL: an absolute URL without a query string (providers.md; Polyv appends its own `id`, `ts`, `sign` and `url` parameters when it calls it).
              * @example http://mywebsite.com/myDefinedUrl.php
              */
             customUri: string;
             /**
-             * @description The channel to configure. When it is absent, empty ("") or 0 (sent as "0"), the setting applies to all channels of the account. The document types it as String; channel IDs are numbers (the success example answers `2191532`), so a non-negative integer is accepted too and sent as text.
+             * @description The channel to configure. When it is absent, empty ("") or 0 (sent as "0"), the setting applies to all channels of the account. The document types it as String; channel IDs are numbers (the success example answers `2191532`), so an integer is accepted too and sent as text.
              * @example 2191532
              */
             channelId?: string | number;
@@ -192,7 +192,7 @@ export interface operations {
                     "application/json": components["schemas"]["V4Envelope"];
                 };
             };
-            /** @description Rate limit exceeded: more than 1500 requests in 10 seconds from this IP; the IP is blocked for 5 minutes. The exact HTTP status of this answer is not documented. */
+            /** @description Rate limit exceeded: more than 1500 requests in 10 seconds from this IP; the IP is blocked for 5 minutes. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -218,7 +218,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The live account ID (直播账号ID).
+                 * @description The live account ID (直播账号ID). Not empty: an empty value would leave an empty path segment, which is another URL (a client rule for every path parameter, see CONVENTIONS.md).
                  * @example 1b448be323
                  */
                 userId: string;
@@ -249,7 +249,7 @@ export interface operations {
                     "application/json": components["schemas"]["V2Envelope"];
                 };
             };
-            /** @description Rate limit exceeded: more than 1500 requests in 10 seconds from this IP; the IP is blocked for 5 minutes. The exact HTTP status of this answer is not documented. */
+            /** @description Rate limit exceeded: more than 1500 requests in 10 seconds from this IP; the IP is blocked for 5 minutes. */
             429: {
                 headers: {
                     [name: string]: unknown;

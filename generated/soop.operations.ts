@@ -114,12 +114,10 @@ export const operations = {
             "type": "string"
           },
           "code": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           },
           "refresh_token": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           }
         },
         "oneOf": [
@@ -138,8 +136,10 @@ export const operations = {
                 "type": "string"
               },
               "code": {
-                "type": "string",
-                "minLength": 1
+                "type": "string"
+              },
+              "refresh_token": {
+                "type": "string"
               }
             }
           },
@@ -157,9 +157,11 @@ export const operations = {
               "redirect_uri": {
                 "type": "string"
               },
+              "code": {
+                "type": "string"
+              },
               "refresh_token": {
-                "type": "string",
-                "minLength": 1
+                "type": "string"
               }
             }
           }
@@ -194,8 +196,7 @@ export const operations = {
         ],
         "properties": {
           "platform_type": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           }
         }
       }
@@ -234,30 +235,10 @@ export const operations = {
               "integer",
               "string"
             ],
-            "minimum": 0,
-            "pattern": "^[0-9]{1,8}$"
+            "pattern": "^[0-9]+$"
           },
           "language": {
-            "type": "string",
-            "enum": [
-              "ko_KR",
-              "th_TH",
-              "en_US",
-              "zh_CN",
-              "es_ES",
-              "pt_PT",
-              "ja_JP",
-              "de_DE",
-              "hi_IN",
-              "id_ID",
-              "ms_MY",
-              "ru_RU",
-              "fr_FR",
-              "ar_SA",
-              "tl_PH",
-              "vi_VN",
-              "etc"
-            ]
+            "type": "string"
           },
           "allowed_view_cnt": {
             "type": "integer"
@@ -407,12 +388,10 @@ export const operations = {
             ]
           },
           "page_no": {
-            "type": "integer",
-            "minimum": 1
+            "type": "integer"
           },
           "callback": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           }
         }
       }
@@ -551,21 +530,17 @@ export const operations = {
         ],
         "properties": {
           "black_id": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           },
           "cate_no": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           },
           "keyword": {
             "type": "string",
-            "minLength": 1,
             "maxLength": 20
           },
           "reason": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           }
         },
         "allOf": [
@@ -579,12 +554,17 @@ export const operations = {
                 ],
                 "properties": {
                   "black_id": {
+                    "type": "string"
+                  },
+                  "cate_no": {
+                    "type": "string"
+                  },
+                  "keyword": {
                     "type": "string",
-                    "minLength": 1
+                    "maxLength": 20
                   },
                   "reason": {
-                    "type": "string",
-                    "minLength": 1
+                    "type": "string"
                   }
                 }
               },
@@ -595,13 +575,18 @@ export const operations = {
                   "reason"
                 ],
                 "properties": {
+                  "black_id": {
+                    "type": "string"
+                  },
                   "cate_no": {
+                    "type": "string"
+                  },
+                  "keyword": {
                     "type": "string",
-                    "minLength": 1
+                    "maxLength": 20
                   },
                   "reason": {
-                    "type": "string",
-                    "minLength": 1
+                    "type": "string"
                   }
                 }
               },
@@ -612,14 +597,18 @@ export const operations = {
                   "reason"
                 ],
                 "properties": {
+                  "black_id": {
+                    "type": "string"
+                  },
+                  "cate_no": {
+                    "type": "string"
+                  },
                   "keyword": {
                     "type": "string",
-                    "minLength": 1,
                     "maxLength": 20
                   },
                   "reason": {
-                    "type": "string",
-                    "minLength": 1
+                    "type": "string"
                   }
                 }
               }
@@ -637,7 +626,7 @@ export const operations = {
   "deleteFilter": {
     "method": "DELETE",
     "path": "/filter/{type}",
-    "retrySafe": true,
+    "retrySafe": false,
     "credentials": [
       {
         "kind": "field",
@@ -676,17 +665,13 @@ export const operations = {
         "required": [],
         "properties": {
           "black_id": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           },
           "cate_no": {
-            "type": "string",
-            "minLength": 1
+            "type": "string"
           },
           "keyword": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 20
+            "type": "string"
           }
         },
         "allOf": [
@@ -699,8 +684,13 @@ export const operations = {
                 ],
                 "properties": {
                   "black_id": {
-                    "type": "string",
-                    "minLength": 1
+                    "type": "string"
+                  },
+                  "cate_no": {
+                    "type": "string"
+                  },
+                  "keyword": {
+                    "type": "string"
                   }
                 }
               },
@@ -710,9 +700,14 @@ export const operations = {
                   "cate_no"
                 ],
                 "properties": {
+                  "black_id": {
+                    "type": "string"
+                  },
                   "cate_no": {
-                    "type": "string",
-                    "minLength": 1
+                    "type": "string"
+                  },
+                  "keyword": {
+                    "type": "string"
                   }
                 }
               },
@@ -722,10 +717,14 @@ export const operations = {
                   "keyword"
                 ],
                 "properties": {
+                  "black_id": {
+                    "type": "string"
+                  },
+                  "cate_no": {
+                    "type": "string"
+                  },
                   "keyword": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 20
+                    "type": "string"
                   }
                 }
               }
@@ -784,16 +783,13 @@ export const operations = {
         "type": "object",
         "properties": {
           "vod_url": {
-            "type": "string",
-            "format": "uri"
+            "type": "string"
           },
           "width": {
-            "type": "integer",
-            "minimum": 1
+            "type": "integer"
           },
           "height": {
-            "type": "integer",
-            "minimum": 1
+            "type": "integer"
           }
         },
         "required": [
@@ -823,16 +819,13 @@ export const operations = {
         ],
         "properties": {
           "vod_url": {
-            "type": "string",
-            "format": "uri"
+            "type": "string"
           },
           "width": {
-            "type": "integer",
-            "minimum": 1
+            "type": "integer"
           },
           "height": {
-            "type": "integer",
-            "minimum": 1
+            "type": "integer"
           }
         }
       }

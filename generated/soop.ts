@@ -104,8 +104,7 @@ export interface paths {
          *     calls the nested settings `info` (an array), while the example shows `data` as an object whose settings
          *     object is named `data`; `is_wait` is typed string in the table but is the integer 0 in the example.
          *
-         *     Retry-safe: it only reads the current RTMP URL, stream key and settings; the guide describes no side
-         *     effect (the key changes only through `broad/rtmp/reset`).
+         *     Retry-safe: it only reads the current RTMP URL, stream key and settings (why: `x-retry-safe-reason`).
          */
         post: operations["getRtmpInfo"];
         delete?: never;
@@ -137,9 +136,10 @@ export interface paths {
          *     string in the table while `broad/rtmp` returns them as integers, and the sample sends `"1"` — both the
          *     integer and the digit string are accepted (identical on the form wire). `category` is typed integer
          *     (sample `40066`) while the category list returns 8-digit strings such as `00040066` — both forms are
-         *     accepted. The guide's sample sends `language=ipsum`, a placeholder; the language codes are the ones the
-         *     guide's language list shows (`ko_KR`, `en_US`, ...). The success and failure messages below are the
-         *     guide's examples.
+         *     accepted. `language` is a free string in the guide ("Broadcast Language"; its sample sends `ipsum`): the
+         *     language codes that `broad/list` answers for `select_key=lang` (`ko_KR`, `en_US`, ...) are examples, not
+         *     a closed list, and other codes such as `zh_TW` are sent as given. The success and failure messages below
+         *     are the guide's examples.
          *
          *     Failures come back as HTTP 200 with `result` <= 0, e.g. `-1320` "The broadcast standby time setting is
          *     incorrect." (example `invalidWaitingTime`).
@@ -193,7 +193,7 @@ export interface paths {
          *     from the category list (a parent category includes its child categories); an empty `select_value` gives
          *     the full list. `client_id` is injected by the client (x-internal).
          *
-         *     With `callback`, the answer is JSONP (`<callback>({...});`, served as `text/javascript`); without it, plain
+         *     With `callback`, the answer is JSONP (`<callback>({...});`, described as `text/javascript`); without it, plain
          *     JSON. Each broadcast links to the viewing page `http://play.sooplive.co.kr/{user_id}/{broad_no}` or the
          *     embedded player `http://play.sooplive.co.kr/{user_id}/{broad_no}/embed`.
          *
@@ -235,7 +235,7 @@ export interface paths {
          *     Contradiction in the guide, resolved by following its example: `data` is typed array but the example
          *     shows an object with `component_url`.
          *
-         *     Retry-safe: it only reads the component link; settings are changed on the dashboard, not by this call.
+         *     Retry-safe: it only reads the component link (why: `x-retry-safe-reason`).
          */
         post: operations["getAquaComponent"];
         delete?: never;
@@ -280,8 +280,8 @@ export interface paths {
          *     The guide marks `black_id`, `cate_no` and `keyword` all "required", each "when type is" streamer,
          *     category or keyword respectively: the body must carry at least the field of the path's `type`; `reason`
          *     is always required. (The guide's sample for `filter/streamer` sends `black_id`, `cate_no` and `keyword`
-         *     together; the examples here send only the field of their type.) A keyword may use Korean, English, digits
-         *     and special characters, up to 20 characters, no emojis.
+         *     together, example `streamer`; the other examples send only the field of their type.) A keyword may use
+         *     Korean, English, digits and special characters, up to 20 characters, no emojis.
          *
          *     Not retry-safe: it writes (registers or modifies) a filter entry.
          */
@@ -294,11 +294,14 @@ export interface paths {
          *     least the field of the path's `type` (`black_id`, `cate_no` or `keyword`, the keyword around 20
          *     characters at most). The guide's Python sample sends no body at all (a slip); its curl, PHP and
          *     JavaScript samples send the form fields (all of `black_id`, `cate_no` and `keyword` for
-         *     `filter/streamer`; the examples here send only the field of their type).
+         *     `filter/streamer`, example `streamer`; the other examples send only the field of their type).
          *
-         *     Retry-safe: deleting names the entry to remove, so repeating it leaves the same end state (the entry is
-         *     absent) and cannot remove anything else. The guide does not say what a repeated deletion answers — it may
-         *     be a failure envelope (`result` <= 0) reporting that nothing was deleted.
+         *     **Not retried automatically.** Repeating a deletion leaves the same end state (the entry is absent) and
+         *     cannot remove anything else, but the guide does not say what a repeated deletion answers. SOOP reports
+         *     every failure as `result` <= 0 and publishes no list of the codes, so a repeat after a lost answer could
+         *     report a failure for a deletion that happened, and the client could not tell it from a real failure.
+         *     A lost answer therefore surfaces as a `TransportError`; list the filters (`listFilters`) to see whether
+         *     the entry is gone, and delete again if it is not.
          */
         delete: operations["deleteFilter"];
         options?: never;
@@ -360,7 +363,7 @@ export interface paths {
          *     Contradiction in the guide, resolved by following its example: `version` is typed integer but the example
          *     is the string `"1.0"`.
          *
-         *     Retry-safe: despite the POST it only converts a URL into embed data; nothing is stored or changed.
+         *     Retry-safe: despite the POST it only converts a URL into embed data (why: `x-retry-safe-reason`).
          */
         post: operations["postEmbedInfo"];
         delete?: never;
@@ -384,11 +387,11 @@ export interface paths {
          *     (x-internal). (The guide heads this section `member/stationinfo`; its samples and request line use
          *     `user/stationinfo`.)
          *
-         *     The guide's example response is `null`; the success example below is built from its response table.
-         *     The table types `data` as an array; like the other calls whose examples show it, we model `data` as an
-         *     object.
+         *     The guide's only example response is `null` (HTTP 200): the client resolves such an answer to `null`.
+         *     Its response table describes the envelope with `data`; the table types `data` as an array; like the
+         *     other calls whose examples show it, we model `data` as an object.
          *
-         *     Retry-safe: a lookup; nothing is changed.
+         *     Retry-safe: a lookup; nothing is changed (why: `x-retry-safe-reason`).
          */
         post: operations["getStationInfo"];
         delete?: never;
@@ -411,11 +414,6 @@ export interface components {
             /** @description The result message. */
             msg: string;
         };
-        /**
-         * @description A broadcast language code, as listed by the guide's language list (`etc` = other).
-         * @enum {string}
-         */
-        LanguageCode: "ko_KR" | "th_TH" | "en_US" | "zh_CN" | "es_ES" | "pt_PT" | "ja_JP" | "de_DE" | "hi_IN" | "id_ID" | "ms_MY" | "ru_RU" | "fr_FR" | "ar_SA" | "tl_PH" | "vi_VN" | "etc";
         IssueAuthCodeForm: {
             /**
              * @description The call type required for the POST call; fixed to `api`.
@@ -438,8 +436,8 @@ export interface components {
          *     client. The two variants below tie each grant type to its field.
          *
          *     Every field of the form is listed at this level: the operation index reads the injected credentials from
-         *     here, and Prism reads a form body only through the fields named here. Each variant repeats the fields it
-         *     uses, so that it describes a whole form.
+         *     here, and Prism reads a form body only through the fields named here. Each variant repeats every field
+         *     of the form (the guide's issuance sample sends `refresh_token` too), so that it describes a whole form.
          */
         TokenRequestForm: {
             /**
@@ -465,6 +463,8 @@ export interface components {
             redirect_uri?: string;
             /** @description The verification code from `auth/code`; single-use. */
             code: string;
+            /** @description Used only for re-issuance; the guide's issuance sample sends it too, so the form may carry it. */
+            refresh_token?: string;
         };
         /** Token re-issuance (refresh_token) */
         RefreshTokenGrantForm: {
@@ -475,6 +475,8 @@ export interface components {
             grant_type: "refresh_token";
             /** @description The callback URL (Developers > My Account); URL-encoded on the wire. */
             redirect_uri?: string;
+            /** @description Used only for issuance; the form may carry it (the guide's table lists it for every call). */
+            code?: string;
             /** @description The refresh token returned by the previous token issuance. */
             refresh_token: string;
         };
@@ -575,10 +577,21 @@ export interface components {
             title?: string;
             /**
              * @description The broadcast category number (see `listCategories`). Typed integer by the guide (sample `40066`); the
-             *     8-digit string form of the category list (`00040066`) is accepted too.
+             *     string form of the category list (`00040066`) is accepted too, as digits only, since the guide's type
+             *     is a number (the form wire carries both as the same text).
              */
             category?: number | string;
-            language?: components["schemas"]["LanguageCode"];
+            /**
+             * @description The broadcast language ("Broadcast Language" in the guide, a free string; its sample sends `ipsum`).
+             *     The codes `broad/list` answers for `select_key=lang` are examples: `ko_KR` Korean, `th_TH` Thai,
+             *     `en_US` English, `zh_CN` Chinese, `es_ES` Spanish, `pt_PT` Portuguese, `ja_JP` Japanese, `de_DE` German,
+             *     `hi_IN` Hindi, `id_ID` Indonesian, `ms_MY` Malay, `ru_RU` Russian, `fr_FR` French, `ar_SA` Arabic,
+             *     `tl_PH` Filipino, `vi_VN` Vietnamese, `etc` other; `broad/category/list` also knows `zh_TW` (Chinese,
+             *     Traditional). Any string is sent as given.
+             * @example ko_KR
+             * @example zh_TW
+             */
+            language?: string;
             /**
              * @description The maximum number of viewers during the broadcast. By default at most 100,000; the limit can be raised
              *     with a higher account grade or items.
@@ -718,10 +731,7 @@ export interface components {
             msg: string;
             /** @description The component information (typed array in the guide's table; an object in its example). */
             data?: {
-                /**
-                 * Format: uri
-                 * @description The Digital Assistant component URL.
-                 */
+                /** @description The Digital Assistant component URL. */
                 component_url: string;
             };
         };
@@ -731,8 +741,8 @@ export interface components {
          *     by the client.
          *
          *     Every field of the form is listed at this level: the operation index reads the injected credentials from
-         *     here, and Prism reads a form body only through the fields named here. Each variant repeats the fields it
-         *     uses, so that it describes a whole form.
+         *     here, and Prism reads a form body only through the fields named here. Each variant repeats every field
+         *     of the form (the guide's sample sends all target fields at once), so that it describes a whole form.
          */
         FilterForm: {
             black_id?: components["schemas"]["FilterBlackId"];
@@ -746,13 +756,13 @@ export interface components {
          *     `cate_no` for category, `keyword` for keyword). `client_id` and `client_secret` are injected by the client.
          *
          *     Every field of the form is listed at this level: the operation index reads the injected credentials from
-         *     here, and Prism reads a form body only through the fields named here. Each variant repeats the fields it
-         *     uses, so that it describes a whole form.
+         *     here, and Prism reads a form body only through the fields named here. Each variant repeats every field
+         *     of the form (the guide's sample sends all target fields at once), so that it describes a whole form.
          */
         FilterDeleteForm: {
             black_id?: components["schemas"]["FilterBlackId"];
             cate_no?: components["schemas"]["FilterCateNo"];
-            keyword?: components["schemas"]["FilterKeyword"];
+            keyword?: components["schemas"]["FilterDeleteKeyword"];
         } & (components["schemas"]["StreamerFilterDeleteForm"] | components["schemas"]["CategoryFilterDeleteForm"] | components["schemas"]["KeywordFilterDeleteForm"]);
         /** @description The filtered streamer ID (when type is streamer). */
         FilterBlackId: string;
@@ -763,20 +773,32 @@ export interface components {
          *     characters; emojis are not allowed.
          */
         FilterKeyword: string;
+        /**
+         * @description The filtered keyword to delete (when type is keyword). The guide gives its "character limit" for deletion
+         *     as "around 20 characters", which is no exact limit, so no length is enforced here (registration allows
+         *     up to 20).
+         */
+        FilterDeleteKeyword: string;
         /** Streamer filter (type=streamer) */
         StreamerFilterForm: {
             black_id: components["schemas"]["FilterBlackId"];
+            cate_no?: components["schemas"]["FilterCateNo"];
+            keyword?: components["schemas"]["FilterKeyword"];
             /** @description The registration reason. */
             reason: string;
         };
         /** Category filter (type=category) */
         CategoryFilterForm: {
+            black_id?: components["schemas"]["FilterBlackId"];
             cate_no: components["schemas"]["FilterCateNo"];
+            keyword?: components["schemas"]["FilterKeyword"];
             /** @description The registration reason. */
             reason: string;
         };
         /** Keyword filter (type=keyword) */
         KeywordFilterForm: {
+            black_id?: components["schemas"]["FilterBlackId"];
+            cate_no?: components["schemas"]["FilterCateNo"];
             keyword: components["schemas"]["FilterKeyword"];
             /** @description The registration reason. */
             reason: string;
@@ -784,14 +806,20 @@ export interface components {
         /** Delete a streamer filter (type=streamer) */
         StreamerFilterDeleteForm: {
             black_id: components["schemas"]["FilterBlackId"];
+            cate_no?: components["schemas"]["FilterCateNo"];
+            keyword?: components["schemas"]["FilterDeleteKeyword"];
         };
         /** Delete a category filter (type=category) */
         CategoryFilterDeleteForm: {
+            black_id?: components["schemas"]["FilterBlackId"];
             cate_no: components["schemas"]["FilterCateNo"];
+            keyword?: components["schemas"]["FilterDeleteKeyword"];
         };
         /** Delete a keyword filter (type=keyword) */
         KeywordFilterDeleteForm: {
-            keyword: components["schemas"]["FilterKeyword"];
+            black_id?: components["schemas"]["FilterBlackId"];
+            cate_no?: components["schemas"]["FilterCateNo"];
+            keyword: components["schemas"]["FilterDeleteKeyword"];
         };
         /** Streamer filter entry */
         StreamerFilterItem: {
@@ -848,7 +876,6 @@ export interface components {
         };
         EmbedInfoForm: {
             /**
-             * Format: uri
              * @description The VOD URL, e.g. `https://vod.sooplive.co.kr/player/71021072`, `https://vod.sooplive.co.kr/ST/71021072`
              *     or `https://v.afree.ca/ST/71021072`.
              */
@@ -865,10 +892,7 @@ export interface components {
             type: string;
             /** @description The API provider (SOOP). */
             provider_name: string;
-            /**
-             * Format: uri
-             * @description SOOP's main URL.
-             */
+            /** @description SOOP's main URL. */
             provider_url: string;
             /** @description The embed player's width. */
             width: number;
@@ -878,10 +902,7 @@ export interface components {
             title: string;
             /** @description The nickname of the user who uploaded the VOD. */
             author_name: string;
-            /**
-             * Format: uri
-             * @description The channel (station) address of the uploader — the user's home space on SOOP for VODs, posts and LIVE streams.
-             */
+            /** @description The channel (station) address of the uploader — the user's home space on SOOP for VODs, posts and LIVE streams. */
             author_url: string;
             /** @description The embed tag (an iframe tag). */
             html: string;
@@ -909,8 +930,8 @@ export interface components {
     };
     responses: {
         /**
-         * @description Malformed request (missing or invalid parameter). Not described by SOOP, which reports business failures
-         *     with HTTP 200 and `result` <= 0; listed defensively with the envelope shape. The code is illustrative.
+         * @description Malformed request (missing or invalid parameter). SOOP reports business failures with HTTP 200 and
+         *     `result` <= 0.
          */
         BadRequest: {
             headers: {
@@ -920,10 +941,7 @@ export interface components {
                 "application/json": components["schemas"]["Envelope"];
             };
         };
-        /**
-         * @description Missing, invalid or expired credentials (`access_token`, or `client_id`/`client_secret`). Not described by
-         *     SOOP; listed defensively with the envelope shape. The code is illustrative.
-         */
+        /** @description Missing, invalid or expired credentials (`access_token`, or `client_id`/`client_secret`). */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -1381,13 +1399,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The station information (`result` >= 1), or a failure envelope (`result` <= 0, `msg`; no `data`). */
+            /**
+             * @description The station information (`result` >= 1), or a failure envelope (`result` <= 0, `msg`; no `data`), or
+             *     `null` (the guide's only example answer).
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StationInfoResponse"];
+                    "application/json": components["schemas"]["StationInfoResponse"] | null;
                 };
             };
             400: components["responses"]["BadRequest"];

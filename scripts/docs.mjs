@@ -11,6 +11,7 @@ import { mockUrl } from "./lib/ports.mjs";
 import { redocly } from "./lib/redocly.mjs";
 import { loadSpec, providers, registryPath, root } from "./lib/registry.mjs";
 import { codeSample, operationsOf } from "./lib/samples.mjs";
+import { markUndocumented, showRetryReasons } from "./lib/undocumented.mjs";
 
 // --inlineBundle inlines Redoc itself, but its sidebar footer still loads the Redocly logo from a CDN.
 // Serve the same attribution from a data: URI so an opened page makes no outside request at all.
@@ -36,10 +37,14 @@ export async function buildDocs({ out = resolve(root, process.env.STREAMSPEC_DOC
   const pages = await Promise.all(
     list.map(async (p, index) => {
       const spec = loadSpec(p.specPath);
-      // The docs' view of the spec: as written, plus a TypeScript sample per operation built from it.
+      // The docs' view of the spec: as written, plus a TypeScript sample per operation built from it, and a
+      // visible note on everything the spec marks as not documented by the provider (x-undocumented), and the
+      // reason each retried non-GET operation may be sent again (x-retry-safe-reason).
       for (const entry of operationsOf(spec)) {
         entry.op["x-codeSamples"] = [{ lang: "TypeScript", label: "streamspec", source: codeSample(spec, p.name, entry) }];
       }
+      markUndocumented(spec);
+      showRetryReasons(spec);
       const specFile = join(specDir, `${p.name}.yaml`);
       writeFileSync(specFile, stringify(spec));
       const target = join(staging, `${p.name}.html`);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { root } from "./registry.mjs";
+import { providers, root } from "./registry.mjs";
 
 const reports = join(root, "reports");
 const dataPath = join(reports, "mutation-summary.json");
@@ -99,8 +99,11 @@ export function writeSummary(reportPath) {
     data.files[path] = { measured, source: sha(file.source), counts: count(file.mutants), survivors };
   }
 
-  // Files that no longer exist leave the summary; files never measured are listed as such.
-  const current = sourceFiles(join(root, "src"));
+  // Files that no longer exist leave the summary; files never measured are listed as such. The folders reported
+  // are src/core, each provider's (from the registry), the files at the top of src/, and any other folder a run
+  // measured (src/cli is not mutated: see stryker.config.mjs).
+  const reported = new Set(["src", "src/core", ...providers().map((p) => `src/${p.name}`), ...Object.keys(data.files).map(folderOf)]);
+  const current = sourceFiles(join(root, "src")).filter((f) => reported.has(folderOf(f)));
   for (const path of Object.keys(data.files)) if (!current.includes(path)) delete data.files[path];
   data.files = Object.fromEntries(Object.entries(data.files).sort(([a], [b]) => a.localeCompare(b)));
   mkdirSync(reports, { recursive: true });

@@ -1,6 +1,8 @@
 // Builds the operation index the runtime reads: operationId → method, path, retry safety, which credentials
 // the middleware supplies, and the client-view schemas the validator checks input against.
 
+import { validationSchema } from "./validators.mjs";
+
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 // Only keywords the runtime validator understands survive; prose and examples stay out of the bundle.
@@ -105,6 +107,7 @@ function paramSchemas(client, params) {
  */
 export function buildOperationIndex(full, client) {
   const index = {};
+  const calls = {};
   for (const { path, method, op: rawOp, itemParams } of operationsOf(client)) {
     const op = deref(client, rawOp);
     const id = op.operationId;
@@ -119,10 +122,11 @@ export function buildOperationIndex(full, client) {
       params: paramSchemas(client, params),
     };
     const [contentType, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
+    // remove-x-internal drops the properties but leaves their names in `required`: the caller never sends them.
+    const injected = new Set(entry.credentials.filter((c) => c.in === "body").map((c) => c.name));
+    calls[id] = callSchema(params, op.requestBody, injected);
     if (contentType) {
       const schema = pruneSchema(media.schema ?? {});
-      // remove-x-internal drops the properties but leaves their names in `required`: the caller never sends them.
-      const injected = new Set(entry.credentials.filter((c) => c.in === "body").map((c) => c.name));
       if (schema.required) schema.required = schema.required.filter((name) => !injected.has(name));
       entry.body = { contentType, required: Boolean(op.requestBody.required), schema };
     }
@@ -133,15 +137,65 @@ export function buildOperationIndex(full, client) {
     );
     index[id] = entry;
   }
-  return index;
+  return { index, calls };
+}
+
+const LOCATIONS = ["path", "query", "header"];
+
+/**
+ * The schema of one call's input as the SDK layer sees it: `{ path, query, header, body }`. A location the
+ * operation has no parameters in, and a body it does not take, are refused (`additionalProperties: false`), and
+ * so are parameters the spec does not list. `without` names body properties the client supplies itself.
+ */
+export function callSchema(params, requestBody, without = new Set()) {
+  const properties = {};
+  const required = [];
+  for (const location of LOCATIONS) {
+    const own = params.filter((p) => p.in === location);
+    if (!own.length) continue;
+    const names = own.filter((p) => p.required).map((p) => p.name);
+    properties[location] = {
+      type: "object",
+      properties: Object.fromEntries(own.map((p) => [p.name, validationSchema(p.schema ?? {})])),
+      ...(names.length ? { required: names } : {}),
+      additionalProperties: false,
+    };
+  }
+  const media = Object.values(requestBody?.content ?? {})[0];
+  if (media) {
+    const body = validationSchema(media.schema ?? {});
+    if (body.required) body.required = body.required.filter((name) => !without.has(name));
+    if (body.required?.length === 0) delete body.required;
+    properties.body = body;
+    if (requestBody.required) required.push("body");
+  }
+  return { type: "object", properties, ...(required.length ? { required } : {}), additionalProperties: false };
+}
+
+/**
+ * The wire's view of every operation's input (credentials included), for the fakes' request checks: `requests`
+ * covers the parameters and a form body (text on the wire, so it is coerced), `jsonBodies` a JSON body (never coerced).
+ */
+export function wireCallSchemas(full) {
+  const requests = {};
+  const jsonBodies = {};
+  for (const { op: rawOp, itemParams } of operationsOf(full)) {
+    const op = deref(full, rawOp);
+    const [contentType, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
+    const json = contentType !== undefined && /json/.test(contentType);
+    requests[op.operationId] = callSchema([...deref(full, itemParams), ...(op.parameters ?? [])], json ? undefined : op.requestBody);
+    if (json) jsonBodies[op.operationId] = validationSchema(media.schema ?? {});
+  }
+  return { requests, jsonBodies };
 }
 
 /**
  * Provider-wide facts for the runtime: the spec's info.x-streamspec plus its servers. The placeholder factory
- * options are for the docs' code samples only (scripts read them from the spec), so they stay out of the bundle.
+ * options are for the docs' code samples only (scripts read them from the spec), and the environment map is for
+ * the command line only (it reads the spec at run time), so both stay out of the bundle.
  */
 export function providerInfo(full) {
-  const { options: _samplesOnly, ...facts } = full.info["x-streamspec"] ?? {};
+  const { options: _samplesOnly, env: _cliOnly, ...facts } = full.info["x-streamspec"] ?? {};
   return {
     title: full.info.title,
     servers: (full.servers ?? []).map((s) => s.url),

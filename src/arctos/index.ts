@@ -4,6 +4,7 @@
 // (the spec's x-streamspec.reauthCodes).
 import type { components, operations as Operations, paths as Paths } from "../../generated/arctos.js";
 import { info, operations, provider } from "../../generated/arctos.operations.js";
+import { validators } from "../../generated/arctos.validators.js";
 import { headerCredential } from "../core/auth.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import { ConfigError, TransportError, ValidationError } from "../core/errors.js";
@@ -35,8 +36,9 @@ export interface ArctosOptions extends CommonOptions {
 
 type Base = ProviderClient<Paths, Operations, keyof typeof operations>;
 type OperationId = keyof typeof operations;
-// A `status` 0 body is thrown as ProviderError, so the methods never resolve to the spec's failure envelope.
-type Settled<F> = F extends (...init: infer A) => Promise<infer R> ? (...init: A) => Promise<Exclude<R, { status: 0 }>> : F;
+// A failure body (`status` 0 or a specific code) is thrown as ProviderError, so the methods never resolve to
+// the spec's failure envelope.
+type Settled<F> = F extends (...init: infer A) => Promise<infer R> ? (...init: A) => Promise<Exclude<R, components["schemas"]["ErrorResponse"]>> : F;
 
 export type ArctosClient = Omit<Base, OperationId> & { [K in OperationId]: Settled<Base[K]> } & {
   /** Log in now (a new code, then a new token), replacing the cached token; resolves to the new access token. */
@@ -65,7 +67,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     const c = client!;
     // Both bodies are known up front except the code: check both before the first request is sent.
     for (const [id, body] of [["getAuthCode", user], ["getAuthTokenUseCode", { ...exchange, code: "code" }]] as const) {
-      const issues = validateCall(operations[id], { body });
+      const issues = validateCall(validators[id]!, operations[id], { body });
       if (issues.length) throw new ValidationError(provider, id, issues);
     }
     const issued = await c.getAuthCode({ body: user });
@@ -97,7 +99,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   );
 
   const wire = createProviderClient<Paths, Operations, OperationId>(
-    { provider, operations }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
+    { provider, operations, validators }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
     options,
     { redactor, middleware: [license, bearer], failure: arctosFailure },
   );

@@ -12,6 +12,7 @@ import { resolveRetryPolicy } from "./retry.js";
 import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
 import { createTransport, type Limiter } from "./transport.js";
 import { validateCall } from "./validate-call.js";
+import type { ValidatorIndex } from "./validate.js";
 
 /** What a provider's failure looks like, read from a response body. */
 export interface Failure {
@@ -61,6 +62,8 @@ export type ProviderClient<Paths, Ops, Ids extends PropertyKey> = Client<PathsOf
 export interface ProviderDefinition {
   provider: string;
   operations: OperationIndex;
+  /** operationId → the compiled validator of its input (generated/<provider>.validators.ts). */
+  validators: ValidatorIndex;
   defaultBaseUrl?: string;
 }
 
@@ -96,7 +99,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
 
   async function call(id: string, meta: OperationMeta, input: CallInit): Promise<unknown> {
     const init = hooks.prepare ? await hooks.prepare(id, input) : input;
-    const issues = validateCall(meta, init);
+    const issues = validateCall(def.validators[id]!, meta, init);
     if (issues.length) throw new ValidationError(provider, id, issues);
     // Credentials the caller passes in (a refresh_token, a code) are secrets too.
     redactor.learn(init.body).learn(init.params?.query);

@@ -1,5 +1,18 @@
 // The shape of generated/<provider>.operations.ts: what the runtime knows about each operation.
-import type { Schema } from "./validate.js";
+/**
+ * An input schema as the index records it (validation keywords only). The client validates with the compiled
+ * validators, not with these; they serve code that needs to know the shape (a default path parameter, tools).
+ */
+export interface Schema {
+  readonly type?: string | readonly string[];
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly required?: readonly string[];
+  readonly properties?: Readonly<Record<string, Schema>>;
+  readonly additionalProperties?: boolean | Schema;
+  readonly items?: Schema;
+  readonly [keyword: string]: unknown;
+}
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
 

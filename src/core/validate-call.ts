@@ -1,35 +1,29 @@
-// Checks a call's input against the operation's client-view schemas before anything is sent.
+// Checks a call's input against the operation's compiled validator before anything is sent.
 import type { CallInit } from "./client.js";
 import type { OperationMeta } from "./operation.js";
-import { validate, type Issue } from "./validate.js";
+import { issuesOf, type CompiledValidator, type Issue } from "./validate.js";
 
 const LOCATIONS = ["path", "query", "header"] as const;
 
 const isEmpty = (value: unknown) =>
   value === undefined || value === null || (typeof value === "object" && Object.keys(value).length === 0);
 
-export function validateCall(meta: OperationMeta, init: CallInit): Issue[] {
-  const issues: Issue[] = [];
+/**
+ * The call as its validator sees it: `{ path, query, header, body }`. A location the operation has parameters
+ * in is always present (so a missing required parameter is named); one it has none in only when the caller
+ * filled it, so the validator can refuse it.
+ */
+export function callInput(meta: OperationMeta, init: CallInit): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
   for (const location of LOCATIONS) {
-    const schema = meta.params[location];
     const value = init.params?.[location];
-    if (!schema) {
-      // The operation has no parameter there: anything passed would be sent unchecked (or break the request).
-      if (!isEmpty(value)) issues.push({ path: location, rule: "additionalProperties", message: "is not accepted by this operation" });
-      continue;
-    }
-    // An operation's parameters are the ones its spec lists.
-    validate(schema.additionalProperties === undefined ? { ...schema, additionalProperties: false } : schema, value ?? {}, location, issues);
+    if (meta.params[location]) input[location] = value ?? {};
+    else if (!isEmpty(value)) input[location] = value;
   }
-  if (!meta.body && init.body !== undefined) {
-    issues.push({ path: "body", rule: "additionalProperties", message: "is not accepted by this operation (it has no request body)" });
-  }
-  if (meta.body) {
-    if (init.body === undefined) {
-      if (meta.body.required) issues.push({ path: "body", rule: "required", message: "is required" });
-    } else {
-      validate(meta.body.schema, init.body, "body", issues);
-    }
-  }
-  return issues;
+  if (init.body !== undefined) input.body = init.body;
+  return input;
+}
+
+export function validateCall(validator: CompiledValidator, meta: OperationMeta, init: CallInit): Issue[] {
+  return issuesOf(validator, callInput(meta, init));
 }

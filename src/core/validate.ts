@@ -1,187 +1,135 @@
-// A small validator for the JSON-Schema subset the specs use (see specs/CONVENTIONS.md). It runs on every call,
-// so it is kept allocation-light; it reports every broken rule, not only the first.
-
-export interface Schema {
-  readonly type?: string | readonly string[];
-  readonly enum?: readonly unknown[];
-  readonly const?: unknown;
-  readonly required?: readonly string[];
-  readonly properties?: Readonly<Record<string, Schema>>;
-  readonly additionalProperties?: boolean | Schema;
-  readonly items?: Schema;
-  readonly minItems?: number;
-  readonly maxItems?: number;
-  readonly uniqueItems?: boolean;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly pattern?: string;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly exclusiveMinimum?: number;
-  readonly exclusiveMaximum?: number;
-  readonly multipleOf?: number;
-  readonly minProperties?: number;
-  readonly maxProperties?: number;
-  readonly propertyNames?: Schema;
-  readonly format?: string;
-  readonly oneOf?: readonly Schema[];
-  readonly anyOf?: readonly Schema[];
-  readonly allOf?: readonly Schema[];
-}
+// Runs the validators `npm run generate` compiles from the specs (generated/<provider>.validators.ts: Ajv standalone
+// code, no eval at run time) and words what they found. The wording is ours, so Ajv is built without its messages.
 
 export interface Issue {
   /** Where the broken value sits, e.g. `body[0].viewerId` or `query.page_no`. */
   readonly path: string;
-  /** The schema keyword that failed, e.g. `maxLength`. */
+  /** The JSON-Schema keyword that failed, e.g. `maxLength`. */
   readonly rule: string;
   readonly message: string;
 }
 
-const patterns = new Map<string, RegExp>();
-function regex(source: string): RegExp {
-  let re = patterns.get(source);
-  if (!re) patterns.set(source, (re = new RegExp(source, "u")));
-  return re;
+/** One error as Ajv's generated code reports it (`messages: false`, so without a message). */
+export interface CompiledError {
+  readonly instancePath: string;
+  readonly schemaPath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Set on the errors of a `propertyNames` subschema: the key whose name broke it. */
+  readonly propertyName?: string;
 }
 
-function codePoints(value: string): number {
-  let n = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdbff || i + 1 === value.length) n++;
-    else {
-      const d = value.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-      n++;
-    }
-  }
-  return n;
+/** An Ajv standalone validate function: true when valid; otherwise its `errors` say why. */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: readonly CompiledError[] | null;
 }
+
+export type ValidatorIndex = Readonly<Record<string, CompiledValidator>>;
 
 function typeOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : Number.isFinite(value) ? "number" : String(value);
   return typeof value;
 }
 
-function matchesType(value: unknown, type: string): boolean {
-  const actual = typeOf(value);
-  return actual === type || (type === "number" && actual === "integer");
-}
-
 function show(value: unknown): string {
-  const s = JSON.stringify(value);
+  const s = typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
   return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-function isAbsoluteUri(value: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/.test(value) && URL.canParse(value);
+const characters = (value: unknown) => (typeof value === "string" ? [...value].length : 0);
+const count = (value: unknown) => (Array.isArray(value) ? value.length : value && typeof value === "object" ? Object.keys(value).length : 0);
+
+const FORMATS: Readonly<Record<string, string>> = { uri: "must be an absolute URI (RFC 3986)" };
+
+function wording(e: CompiledError, value: unknown, location: boolean): string {
+  const p = e.params as Record<string, any>;
+  switch (e.keyword) {
+    case "type":
+      return `must be ${String(p.type).split(",").join(" or ")}, got ${typeOf(value)}`;
+    case "required":
+      return "is required";
+    case "additionalProperties":
+      if (!location) return "is not a known field";
+      return p.additionalProperty === "body" ? "is not accepted by this operation (it has no request body)" : "is not accepted by this operation";
+    case "const":
+      return `must be ${show(p.allowedValue)}`;
+    case "enum":
+      return `must be one of ${(p.allowedValues as unknown[]).map(show).join(", ")}, got ${show(value)}`;
+    case "minLength":
+      return `must be at least ${p.limit} characters, got ${characters(value)}`;
+    case "maxLength":
+      return `must be at most ${p.limit} characters, got ${characters(value)}`;
+    case "pattern":
+      return `must match ${p.pattern}`;
+    case "format":
+      return FORMATS[p.format] ?? `must be a valid ${p.format}`;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return `must be ${p.comparison} ${p.limit}`;
+    case "multipleOf":
+      return `must be a multiple of ${p.multipleOf}`;
+    case "minItems":
+      return `must have at least ${p.limit} items, got ${count(value)}`;
+    case "maxItems":
+      return `must have at most ${p.limit} items, got ${count(value)}`;
+    case "uniqueItems":
+      return `must not repeat items (items ${p.j} and ${p.i} are equal)`;
+    case "minProperties":
+      return `must have at least ${p.limit} entries, got ${count(value)}`;
+    case "maxProperties":
+      return `must have at most ${p.limit} entries, got ${count(value)}`;
+    case "anyOf":
+      return "must match at least one of the allowed shapes";
+    case "oneOf":
+      return p.passingSchemas ? `must match exactly one of the allowed shapes, matched ${(p.passingSchemas as unknown[]).length}` : "must match exactly one of the allowed shapes, matched 0";
+    default:
+      return `breaks the ${e.keyword} rule`;
+  }
 }
 
-function child(path: string, key: string | number): string {
-  if (typeof key === "number") return `${path}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `/body/0/view er` → `body[0]["view er"]`, walking the data so that array indexes and keys are told apart. */
+function pathOf(pointer: string, data: unknown, extra: string | undefined): { path: string; value: unknown } {
+  let path = "";
+  let value = data;
+  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (extra !== undefined) segments.push(extra);
+  for (const key of segments) {
+    if (Array.isArray(value)) path += `[${key}]`;
+    else path += IDENTIFIER.test(key) ? (path ? `.${key}` : key) : `[${JSON.stringify(key)}]`;
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return { path: path || "(value)", value };
 }
 
-export function validate(schema: Schema, value: unknown, path: string, issues: Issue[] = []): Issue[] {
-  const add = (rule: string, message: string) => issues.push({ path: path || "(value)", rule, message });
-
-  if (schema.type !== undefined) {
-    const types = typeof schema.type === "string" ? [schema.type] : schema.type;
-    if (!types.some((t) => matchesType(value, t))) {
-      add("type", `must be ${types.join(" or ")}, got ${typeOf(value)}`);
-      return issues; // the other keywords say nothing useful about a value of the wrong type
+/**
+ * The issues a compiled validator found in `data`, in order. A failed `anyOf`/`oneOf` is reported once, as itself:
+ * what each rejected alternative disliked is noise to the caller.
+ */
+export function issuesOf(validator: CompiledValidator, data: unknown): Issue[] {
+  if (validator(data)) return [];
+  const errors = validator.errors ?? [];
+  const alternatives = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => e.schemaPath.slice(0, -e.keyword.length));
+  const issues: Issue[] = [];
+  for (const e of errors) {
+    // A bad key name is reported by the rule it broke (below, as "name ..."); Ajv's summary error adds nothing.
+    if (e.keyword === "propertyNames") continue;
+    if (alternatives.some((prefix) => e.schemaPath.startsWith(prefix) && /^(any|one)Of\/\d/.test(e.schemaPath.slice(prefix.length)))) continue;
+    const p = e.params as Record<string, unknown>;
+    if (e.propertyName !== undefined) {
+      const { path } = pathOf(e.instancePath, data, e.propertyName);
+      issues.push({ path, rule: e.keyword, message: `name ${wording(e, e.propertyName, false)}` });
+      continue;
     }
-  }
-  if (schema.const !== undefined && value !== schema.const) add("const", `must be ${show(schema.const)}`);
-  if (schema.enum && !schema.enum.includes(value as never)) {
-    add("enum", `must be one of ${schema.enum.map(show).join(", ")}, got ${show(value)}`);
-  }
-
-  if (typeof value === "string") {
-    // Lengths count code points; UTF-16 length is an upper bound, so most strings need no counting at all.
-    if (schema.minLength !== undefined && value.length < schema.minLength * 2 && codePoints(value) < schema.minLength) {
-      add("minLength", `must be at least ${schema.minLength} characters, got ${codePoints(value)}`);
-    }
-    if (schema.maxLength !== undefined && value.length > schema.maxLength && codePoints(value) > schema.maxLength) {
-      add("maxLength", `must be at most ${schema.maxLength} characters, got ${codePoints(value)}`);
-    }
-    if (schema.pattern !== undefined && !regex(schema.pattern).test(value)) {
-      add("pattern", `must match ${schema.pattern}`);
-    }
-    if ((schema.format === "uri" || schema.format === "url") && !isAbsoluteUri(value)) {
-      add("format", "must be an absolute URI");
-    }
-  } else if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) add("minimum", `must be >= ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) add("maximum", `must be <= ${schema.maximum}`);
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {
-      add("exclusiveMinimum", `must be > ${schema.exclusiveMinimum}`);
-    }
-    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) {
-      add("exclusiveMaximum", `must be < ${schema.exclusiveMaximum}`);
-    }
-    if (schema.multipleOf !== undefined && value % schema.multipleOf !== 0) {
-      add("multipleOf", `must be a multiple of ${schema.multipleOf}`);
-    }
-  } else if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) {
-      add("minItems", `must have at least ${schema.minItems} items, got ${value.length}`);
-    }
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      add("maxItems", `must have at most ${schema.maxItems} items, got ${value.length}`);
-    }
-    if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) {
-      add("uniqueItems", "must not repeat items");
-    }
-    if (schema.items) for (let i = 0; i < value.length; i++) validate(schema.items, value[i], child(path, i), issues);
-  } else if (value !== null && typeof value === "object") {
-    validateObject(schema, value as Record<string, unknown>, path, issues, add);
-  }
-
-  if (schema.allOf) for (const s of schema.allOf) validate(s, value, path, issues);
-  if (schema.anyOf && !schema.anyOf.some((s) => validate(s, value, path).length === 0)) {
-    add("anyOf", "must match at least one of the allowed shapes");
-  }
-  if (schema.oneOf) {
-    const matching = schema.oneOf.filter((s) => validate(s, value, path).length === 0).length;
-    if (matching !== 1) add("oneOf", `must match exactly one of the allowed shapes, matched ${matching}`);
+    const named = e.keyword === "required" ? p.missingProperty : e.keyword === "additionalProperties" ? p.additionalProperty : undefined;
+    const { path, value } = pathOf(e.instancePath, data, named as string | undefined);
+    issues.push({ path, rule: e.keyword, message: wording(e, value, e.instancePath === "") });
   }
   return issues;
-}
-
-function validateObject(
-  schema: Schema,
-  value: Record<string, unknown>,
-  path: string,
-  issues: Issue[],
-  add: (rule: string, message: string) => void,
-): void {
-  if (schema.required) {
-    for (const name of schema.required) {
-      if (value[name] === undefined) {
-        issues.push({ path: child(path, name), rule: "required", message: "is required" });
-      }
-    }
-  }
-  const keys = Object.keys(value).filter((k) => value[k] !== undefined);
-  if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
-    add("minProperties", `must have at least ${schema.minProperties} entries, got ${keys.length}`);
-  }
-  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-    add("maxProperties", `must have at most ${schema.maxProperties} entries, got ${keys.length}`);
-  }
-  for (const key of keys) {
-    const at = child(path, key);
-    if (schema.propertyNames) {
-      for (const issue of validate(schema.propertyNames, key, at)) {
-        issues.push({ ...issue, message: `name ${issue.message}` });
-      }
-    }
-    const prop = schema.properties?.[key];
-    if (prop) validate(prop, value[key], at, issues);
-    else if (schema.additionalProperties === false) issues.push({ path: at, rule: "additionalProperties", message: "is not a known field" });
-    else if (typeof schema.additionalProperties === "object") validate(schema.additionalProperties, value[key], at, issues);
-  }
 }

@@ -1,6 +1,7 @@
 // FlipFlop (Jocoos) server-side App Member API: HTTP Basic with the app's apiKey:apiSecret on every call.
 import type { operations as Operations, paths as Paths } from "../../generated/flipflop.js";
 import { info, operations, provider } from "../../generated/flipflop.operations.js";
+import { validators } from "../../generated/flipflop.validators.js";
 import { basicAuth, basicCredentials } from "../core/auth.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import type { CommonOptions } from "../core/options.js";
@@ -22,7 +23,7 @@ export function createFlipFlopClient(options: FlipFlopOptions): FlipFlopClient {
   const apiSecret = requireString(provider, "apiSecret", options?.apiSecret);
   const redactor = new Redactor().add(apiSecret, basicCredentials(apiKey, apiSecret));
   return createProviderClient<Paths, Operations, keyof typeof operations>(
-    { provider, operations, defaultBaseUrl: info.servers[0] },
+    { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
     { redactor, middleware: [basicAuth(operations, apiKey, apiSecret)], failure: flipflopFailure },
   );

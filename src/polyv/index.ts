@@ -2,6 +2,7 @@
 // kept under Polyv's per-IP rate limit, and its envelope checked for failure.
 import type { operations as Operations, paths as Paths } from "../../generated/polyv.js";
 import { info, operations, provider } from "../../generated/polyv.operations.js";
+import { validators } from "../../generated/polyv.validators.js";
 import { createProviderClient, type CallInit, type ProviderClient } from "../core/client.js";
 import { ConfigError } from "../core/errors.js";
 import type { OperationIndex } from "../core/operation.js";
@@ -65,7 +66,7 @@ export function createPolyvClient(options: PolyvOptions): PolyvClient {
   const redactor = new Redactor().add(appSecret);
   const index: OperationIndex = operations;
   return createProviderClient<Paths, PolyvSdkOperations, keyof typeof operations>(
-    { provider, operations, defaultBaseUrl: info.servers[0] },
+    { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
     {
       redactor,
@@ -73,11 +74,14 @@ export function createPolyvClient(options: PolyvOptions): PolyvClient {
       limiter: resolveRateLimit(options.rateLimit),
       failure: polyvFailure,
       prepare(operationId: string, init: CallInit): CallInit {
-        if (!index[operationId]?.params.path?.properties?.userId || init.params?.path?.userId !== undefined) return init;
+        const path = init.params?.path;
+        // Only a missing userId is filled in; a path that is no object at all is left for validation to refuse.
+        const fillable = path === undefined || (typeof path === "object" && path !== null && !Array.isArray(path) && path.userId === undefined);
+        if (!index[operationId]?.params.path?.properties?.userId || !fillable) return init;
         if (userId === undefined) {
           throw new ConfigError(provider, "userId", `is required for ${operationId}: pass it to createPolyvClient or as params.path.userId`);
         }
-        return { ...init, params: { ...init.params, path: { ...init.params?.path, userId } } };
+        return { ...init, params: { ...init.params, path: { ...path, userId } } };
       },
     },
   );

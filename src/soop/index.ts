@@ -2,6 +2,7 @@
 // parameters, business failures come back as HTTP 200 with result <= 0, and user calls need an OAuth token.
 import type { components, operations as Operations, paths as Paths } from "../../generated/soop.js";
 import { info, operations, provider } from "../../generated/soop.operations.js";
+import { validators } from "../../generated/soop.validators.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import { ConfigError } from "../core/errors.js";
 import { checkBaseUrl, requireString, type CommonOptions } from "../core/options.js";
@@ -71,7 +72,7 @@ export function createSoopClient(options: SoopOptions): SoopClient {
     access_token: () => flow.accessToken(),
   });
   const client: Base = createProviderClient<Paths, Operations, keyof typeof operations>(
-    { provider, operations, defaultBaseUrl: info.servers[0] },
+    { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
     { redactor, middleware: [credentials, jsonpMiddleware(operations)], failure: soopFailure },
   );

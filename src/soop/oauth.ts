@@ -66,8 +66,9 @@ export function createTokenFlow(options: TokenFlowOptions): TokenFlow {
       return (await keeper.get()).accessToken;
     },
     async exchangeCode(code) {
-      if (typeof code !== "string" || code === "") {
-        throw new ValidationError(provider, "issueToken", [{ path: "code", rule: "minLength", message: "must be a non-empty verification code" }]);
+      // The guide asks for the code and says nothing of its form, so any string goes (an empty one included).
+      if (typeof code !== "string") {
+        throw new ValidationError(provider, "issueToken", [{ path: "code", rule: "type", message: "must be a string (the verification code)" }]);
       }
       redactor.add(code);
       const body: TokenRequest = { grant_type: "authorization_code", code, ...(redirectUri ? { redirect_uri: redirectUri } : {}) };

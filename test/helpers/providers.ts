@@ -268,7 +268,7 @@ export const arctosKit: Kit<ArctosClient> = {
       getAuthTokenUseCode: () => ({ body: { status: 1, message: "", info: { user_id: 1010000010, access_token: issue("arctos-access-token", "51fa") } } }),
       checkAuthToken: (rec) => {
         const token = rec.headers.authorization?.replace(/^Bearer /, "");
-        if (token && dead.has(token)) return { status: 401, body: { status: 0, message: "Token expired", code: 1404, info: null } };
+        if (token && dead.has(token)) return { status: 401, body: { status: 1404, message: "令牌已過期" } };
         return { body: { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000010, role: "MODERATOR" } } };
       },
     });

@@ -45,7 +45,8 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("a consumer project", () => {
+// Each test runs tsc on a fresh project (seconds alone, much longer on a busy machine).
+describe("a consumer project", { timeout: 180_000 }, () => {
   it("type-checks a program that uses every client and the error classes", () => {
     writeFileSync(
       join(dir, "main.ts"),

@@ -1,9 +1,9 @@
-// Property-based tests (fast-check): Polyv's request signature, and input validation of every named operation
-// of every provider under random input.
+// Property-based tests (fast-check) of Polyv's request signature. (Validation under random input:
+// validation-properties.test.ts.)
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { OperationMeta } from "../../src/core/operation.js";
-import type { Schema } from "../../src/core/validate.js";
+import type { Schema } from "../../src/core/operation.js";
 import { ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import { signPolyvParams, type PolyvParamValue } from "../../src/polyv/index.js";
 import { collectError, collectedErrors, leaks } from "../helpers/collect-errors.js";
@@ -103,99 +103,4 @@ describe("signPolyvParams (fast-check)", () => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------------------------
-// Validation of every named operation under random input
 
-/** The init each kit's smallest valid call passes, captured by calling it on a recording stand-in client. */
-function validInit(kit: Kit, id: string): Record<string, any> {
-  let captured: Record<string, any> = {};
-  const standIn = new Proxy({}, { get: () => (init?: Record<string, any>) => ((captured = init ?? {}), Promise.resolve()) });
-  void kit.calls[id]!.call(standIn);
-  return captured;
-}
-
-const json = fc.anything({ maxDepth: 3, maxKeys: 5, withBigInt: false, withMap: false, withSet: false, withTypedArray: false, withDate: false });
-
-/** `base` with one field (or nothing) replaced by anything. */
-function mutated(base: unknown): fc.Arbitrary<unknown> {
-  if (base === null || typeof base !== "object") return fc.oneof(fc.constant(base), json);
-  const keys = Object.keys(base);
-  return fc.oneof(
-    fc.constant(base),
-    json,
-    fc.record({ key: keys.length ? fc.oneof(fc.constantFrom(...keys), fc.string()) : fc.string(), value: json }).map(({ key, value }) =>
-      Array.isArray(base) ? base.map((item, i) => (i === 0 && item && typeof item === "object" ? { ...item, [key]: value } : item)) : { ...(base as object), [key]: value },
-    ),
-  );
-}
-
-/**
- * Random input in the operation's shape: params only in the locations the spec declares and only under the names
- * it declares (none declares header params), a body only where the spec has one. A params object is the valid
- * one, each declared name with the valid value or anything, or not an object at all; a body is the valid one,
- * anything, or the valid one with one field replaced by anything. (Input outside that shape is in the report:
- * "undeclared params or body".)
- */
-function randomParams(schema: Schema | undefined, valid: Record<string, unknown> = {}): fc.Arbitrary<unknown> | undefined {
-  if (!schema) return undefined;
-  const names = Object.keys(schema.properties ?? {});
-  const fields = Object.fromEntries(names.map((n) => [n, fc.oneof(fc.constant(valid[n]), json)]));
-  return fc.oneof(fc.constant(valid), fc.record(fields, { requiredKeys: [] }), fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(json, { maxLength: 3 })));
-}
-
-function randomInit(meta: OperationMeta, valid: Record<string, any>): fc.Arbitrary<Record<string, unknown>> {
-  const params: Record<string, fc.Arbitrary<unknown>> = {};
-  const path = randomParams(meta.params.path, valid.params?.path);
-  const query = randomParams(meta.params.query, valid.params?.query);
-  if (path) params.path = path;
-  if (query) params.query = query;
-  const parts: Record<string, fc.Arbitrary<unknown>> = { params: fc.record(params, { requiredKeys: [] }) };
-  if (meta.body) parts.body = mutated(valid.body);
-  return fc.record(parts, { requiredKeys: [] });
-}
-
-const cases = KITS.flatMap((kit) => Object.keys(kit.calls).map((id) => [`${kit.name}.${id}`, kit, id] as const));
-
-describe("validation under random input (fast-check)", () => {
-  it.each(cases)("%s: a ValidationError before anything is sent, or an answer (or ProviderError/TransportError) after", async (_label, kit, id) => {
-    const valid = validInit(kit, id);
-    const meta = kit.operations[id]!;
-    const outcomes = { resolved: 0, invalid: 0, provider: 0, transport: 0 };
-    await fc.assert(
-      fc.asyncProperty(randomInit(meta, valid), async (init) => {
-        const fetch = responderFetch(kit.responder());
-        const client = kit.make({ fetch, retry: false });
-        let error: unknown;
-        try {
-          await (client as Record<string, (i: unknown) => Promise<unknown>>)[id]!(init);
-        } catch (err) {
-          error = collectError(`fuzz ${kit.name}.${id}`, err);
-        }
-        if (error === undefined) {
-          outcomes.resolved++;
-          expect(fetch.calls.length).toBeGreaterThan(0);
-        } else if (error instanceof ValidationError) {
-          outcomes.invalid++;
-          expect(fetch.calls, "a ValidationError is thrown before any request").toHaveLength(0);
-          expect(error.issues.length).toBeGreaterThan(0);
-        } else if (error instanceof ProviderError || error instanceof TransportError) {
-          error instanceof ProviderError ? outcomes.provider++ : outcomes.transport++;
-          expect(fetch.calls.length, `${String(error)} without a request`).toBeGreaterThan(0);
-        } else {
-          throw error;
-        }
-      }),
-      { numRuns: VALIDATION_RUNS },
-    );
-    // Both branches were exercised: some random inputs pass validation, others do not (where there is any input).
-    expect(outcomes.resolved + outcomes.provider + outcomes.transport).toBeGreaterThan(0);
-    if (meta.body || meta.params.path || meta.params.query) expect(outcomes.invalid).toBeGreaterThan(0);
-  });
-});
-
-describe("properties: secrets", () => {
-  it("no error of the random calls shows a secret", () => {
-    expect(collectedErrors().length).toBeGreaterThan(0);
-    expect(leaks(allSecrets())).toEqual([]);
-  });
-});

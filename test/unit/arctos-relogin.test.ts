@@ -11,7 +11,7 @@ import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
 function setup(respond: (req: Recorded, pending: number) => Response) {
   let logins = 0;
   const keeper = new TokenKeeper<Token>({ obtain: async () => ({ accessToken: `t${++logins}-token` }), redactor: new Redactor() });
-  const middleware = bearerRelogin({ operations, keeper, rejected: async (r) => (await r.clone().json()).code === 1404 });
+  const middleware = bearerRelogin({ operations, keeper, rejected: async (r) => (await r.clone().json()).status === 1404 });
   const fetch = recordingFetch((req) => respond(req, middleware.pending));
   const client = createClient<Record<string, any>>({ baseUrl: "https://arctos.example.test", fetch });
   client.use(middleware);
@@ -19,7 +19,7 @@ function setup(respond: (req: Recorded, pending: number) => Response) {
 }
 
 const ok = () => json({ status: 1, message: "", info: {} });
-const expired = () => json({ status: 0, message: "Token expired", code: 1404 }, 401);
+const expired = () => json({ status: 1404, message: "令牌已過期" }, 401);
 
 describe("bearerRelogin", () => {
   it("adds Bearer only to operations whose spec security is bearer, keeping a copy only while they are in flight", async () => {
@@ -40,7 +40,7 @@ describe("bearerRelogin", () => {
     const { client, fetch, middleware, logins } = setup(expired);
     const { error, response } = await client.POST("/api/auth/check", { body: {}, headers: { "x-trace": "1" } });
     expect(response.status).toBe(401);
-    expect(error).toMatchObject({ code: 1404 });
+    expect(error).toMatchObject({ status: 1404 });
     expect(fetch.calls.map((r) => [r.headers.get("authorization"), r.headers.get("x-trace"), r.body])).toEqual([
       ["Bearer t1-token", "1", "{}"],
       ["Bearer t2-token", "1", "{}"],

@@ -7,7 +7,7 @@ declare const c: ArctosClient;
 describe("Arctos client types", () => {
   it("the methods resolve to the success envelope (a failure body is thrown, never returned)", () => {
     type Checked = Awaited<ReturnType<ArctosClient["checkAuthToken"]>>;
-    expectTypeOf<Checked["status"]>().toEqualTypeOf<0 | 1 | 2>();
+    expectTypeOf<Checked["status"]>().toEqualTypeOf<1 | 2>();
     expectTypeOf<Checked["info"]["role"]>().toEqualTypeOf<string>();
     expectTypeOf<Awaited<ReturnType<ArctosClient["getAuthTokenUseCode"]>>["info"]["access_token"]>().toEqualTypeOf<string>();
     expectTypeOf<Awaited<ReturnType<ArctosClient["getAuthCode"]>>["info"]["code"]>().toEqualTypeOf<string>();

@@ -10,7 +10,8 @@ const licenseKey = "arc-license-0123456789abcdef";
 const baseUrl = "https://arctos.example.test";
 const user = { user_id: "USER-12345678", name: "Ann", role: "MODERATOR" } as const;
 const claims = { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000010, role: "MODERATOR" } };
-const dead = (code: number, message = code === 1404 ? "Token expired" : "Token invalid") => json({ status: 0, message, code, info: null }, 401);
+// A failure as the document's tables give it: the specific code in `status`, the table's text as the message.
+const dead = (code: number, message = code === 1404 ? "令牌已過期" : "令牌無效") => json({ status: code, message }, 401);
 
 type Respond = (req: Recorded, n: number) => Response | undefined | Promise<Response | undefined>;
 
@@ -29,7 +30,7 @@ function arctos(over: { check?: Respond; code?: Respond; login?: Respond } = {})
         n.check++;
         return (await over.check?.(req, n.check)) ?? json(claims);
     }
-    return json({ status: 0, message: "Resource not found", info: null }, 404);
+    return json({ status: 0, message: "資源未找到" }, 404);
   });
 }
 
@@ -155,7 +156,7 @@ describe("createArctosClient: re-login after a dead token", () => {
     const err = await caught(() => c.checkAuthToken());
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ provider: "arctos", operation: "checkAuthToken", status: 401, code: 1404 });
-    expect(err.message).toContain("Token expired");
+    expect(err.message).toContain("令牌已過期");
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
     // The next call gets its own single re-login, no more.
     await caught(() => c.checkAuthToken());
@@ -163,16 +164,29 @@ describe("createArctosClient: re-login after a dead token", () => {
   });
 
   it("does not log in again for other token errors (1403)", async () => {
-    const fetch = arctos({ check: () => json({ status: 0, message: "Unauthorized", code: 1403, info: null }, 401) });
+    const fetch = arctos({ check: () => json({ status: 1403, message: "未經授權" }, 401) });
     const err = await caught(() => make(fetch).checkAuthToken());
-    expect(err).toMatchObject({ name: "ProviderError", status: 401, code: 1403, message: expect.stringContaining("Unauthorized") });
+    expect(err).toMatchObject({ name: "ProviderError", status: 401, code: 1403, message: expect.stringContaining("未經授權") });
     expect(route(fetch.calls)).toEqual(["code", "login", "check"]);
   });
 
   it("re-logs in on a dead-token code inside an HTTP 200 envelope too", async () => {
-    const fetch = arctos({ check: (_, n) => (n === 1 ? json({ status: 0, message: "Token invalid", code: 1405, info: null }) : undefined) });
+    const fetch = arctos({ check: (_, n) => (n === 1 ? json({ status: 1405, message: "令牌無效" }) : undefined) });
     await expect(make(fetch).checkAuthToken()).resolves.toEqual(claims);
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+  });
+
+  it("reads a status sent as a numeric string (the document's tables type it string)", async () => {
+    const fetch = arctos({ check: (_, n) => (n === 1 ? json({ status: "1404", message: "令牌已過期" }, 401) : undefined) });
+    await expect(make(fetch).checkAuthToken()).resolves.toEqual(claims);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+  });
+
+  it("does not log in again for a body that carries 1404 anywhere but in status", async () => {
+    const fetch = arctos({ check: () => json({ status: 0, message: "未授權訪問", code: 1404 }) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toMatchObject({ name: "ProviderError", status: 200, code: 0 });
+    expect(route(fetch.calls)).toEqual(["code", "login", "check"]);
   });
 
   it("concurrent calls rejected for the same token share one re-login", async () => {
@@ -209,7 +223,7 @@ describe("createArctosClient: re-login after a dead token", () => {
   it("a failed re-login surfaces as that operation's ProviderError, without another attempt", async () => {
     const fetch = arctos({
       check: () => dead(1404),
-      code: (_, n) => (n === 2 ? json({ status: 0, message: "License expired", code: 3404, info: null }, 403) : undefined),
+      code: (_, n) => (n === 2 ? json({ status: 3404, message: "許可已過期" }, 403) : undefined),
     });
     const err = await caught(() => make(fetch).checkAuthToken());
     expect(err).toMatchObject({ name: "ProviderError", operation: "getAuthCode", status: 403, code: 3404 });
@@ -233,25 +247,41 @@ describe("createArctosClient: answers", () => {
   });
 
   it("status 0 on HTTP 200 without a specific code is ProviderError with code 0 and the body's message", async () => {
-    const fetch = arctos({ code: () => json({ status: 0, message: "Unauthorized access", info: null }) });
+    const fetch = arctos({ code: () => json({ status: 0, message: "未授權訪問" }) });
     const err = await caught(() => make(fetch).checkAuthToken());
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ operation: "getAuthCode", status: 200, code: 0 });
-    expect(err.message).toBe("arctos.getAuthCode: Unauthorized access (HTTP 200, code 0)");
+    expect(err.message).toBe("arctos.getAuthCode: 未授權訪問 (HTTP 200, code 0)");
+  });
+
+  it.each([
+    [1401, 401],
+    [1403, 401],
+    [3401, 403],
+    [3406, 403],
+  ])("a failure with status %i (HTTP %i) is ProviderError with that code", async (code, http) => {
+    const fetch = arctos({ check: () => json({ status: code, message: "" }, http) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toMatchObject({ name: "ProviderError", status: http, code });
+    expect(err.message).toContain(info.errorMessages[String(code) as keyof typeof info.errorMessages]);
   });
 
   it("an empty message is replaced by the code's meaning from the spec", async () => {
-    const fetch = arctos({ check: () => json({ status: 0, message: "", code: 3405, info: null }, 403) });
+    const fetch = arctos({ check: () => json({ status: 3405, message: "" }, 403) });
     const err = await caught(() => make(fetch).checkAuthToken());
     expect(err).toMatchObject({ status: 403, code: 3405 });
-    expect(err.message).toContain("License room limit exceeded");
+    expect(err.message).toContain("許可房間超出限制");
   });
 
-  it("an error status without a specific code uses the HTTP status as the code", async () => {
-    const fetch = arctos({ check: () => new Response("<html>nope</html>", { status: 404, headers: { "content-type": "text/html" } }) });
+  it.each([
+    ["a body that is no envelope", () => new Response("<html>nope</html>", { status: 404, headers: { "content-type": "text/html" } }), 404, "資源未找到"],
+    ["status 0", () => json({ status: 0, message: "" }, 404), 404, "資源未找到"],
+    ["status 0 on 403", () => json({ status: 0, message: "" }, 403), 403, "不允許訪問請求的資源"],
+  ])("an error status without a specific code (%s) uses the HTTP status as the code", async (_, answer, http, meaning) => {
+    const fetch = arctos({ check: answer });
     const err = await caught(() => make(fetch).checkAuthToken());
-    expect(err).toMatchObject({ name: "ProviderError", status: 404, code: 404 });
-    expect(err.message).toContain("Resource not found");
+    expect(err).toMatchObject({ name: "ProviderError", status: http, code: http });
+    expect(err.message).toContain(meaning);
   });
 
   it("a login answer without the promised code or token is a TransportError", async () => {
@@ -266,14 +296,14 @@ describe("createArctosClient: secrets", () => {
   const secrets = [licenseKey, "token-1-secret", "token-2-secret", "code-1-xyz", "code-2-xyz"];
 
   it("keeps the license key, codes and tokens out of a ProviderError that echoes them", async () => {
-    const fetch = arctos({ check: (req) => json({ status: 0, message: `no: ${bearer(req)} ${licenseKey} code-1-xyz`, code: 1403, info: { echo: bearer(req) } }, 401) });
+    const fetch = arctos({ check: (req) => json({ status: 1403, message: `no: ${bearer(req)} ${licenseKey} code-1-xyz`, info: { echo: bearer(req) } }, 401) });
     const err = await caught(() => make(fetch).checkAuthToken());
     expect(err).toBeInstanceOf(ProviderError);
     expectNoSecrets(err, secrets);
   });
 
   it("keeps them out of a failed re-login and of a TransportError", async () => {
-    const relogin = arctos({ check: () => dead(1404), code: (_, n) => (n === 2 ? json({ status: 0, message: `bad key ${licenseKey}`, code: 3401, info: null }, 403) : undefined) });
+    const relogin = arctos({ check: () => dead(1404), code: (_, n) => (n === 2 ? json({ status: 3401, message: `bad key ${licenseKey}` }, 403) : undefined) });
     expectNoSecrets(await caught(() => make(relogin).checkAuthToken()), secrets);
     const broken = arctos({
       check: (req) => {
@@ -319,9 +349,8 @@ describe("createArctosClient: options and input", () => {
 
   it.each([
     ["a role outside the enum", { user: { user_id: "u1", role: "GUEST" } }, "getAuthCode", "body.role", "enum"],
-    ["an empty user_id", { user: { user_id: "", role: "PUBLISHER" } }, "getAuthCode", "body.user_id", "minLength"],
+    ["a user without user_id", { user: { role: "PUBLISHER" } }, "getAuthCode", "body.user_id", "required"],
     ["a clientId outside the enum", { clientId: "webapp_user" }, "getAuthTokenUseCode", "body.client_id", "enum"],
-    ["a redirectUri that is no URI", { redirectUri: "back home" }, "getAuthTokenUseCode", "body.redirect_uri", "format"],
   ])("the automatic login refuses %s with ValidationError before any request", async (_, extra, operation, path, rule) => {
     const fetch = arctos();
     const err = await caught(() => make(fetch, extra as never).checkAuthToken());
@@ -333,13 +362,22 @@ describe("createArctosClient: options and input", () => {
   it("direct calls with input outside the spec throw ValidationError before any request", async () => {
     const fetch = arctos();
     const c = make(fetch);
-    const code = await caught(() => c.getAuthCode({ body: { user_id: "", role: "GUEST" as never } }));
+    const code = await caught(() => c.getAuthCode({ body: { user_id: 1, role: "GUEST" } as never }));
     expect(code).toBeInstanceOf(ValidationError);
-    expect(code.issues.map((i: { path: string; rule: string }) => `${i.path}:${i.rule}`)).toEqual(["body.user_id:minLength", "body.role:enum"]);
-    const token = await caught(() => c.getAuthTokenUseCode({ body: { grant_type: "password" as never, client_id: "webapp_user" as never, code: "" } }));
-    expect(token.issues.map((i: { path: string; rule: string }) => `${i.path}:${i.rule}`)).toEqual(["body.grant_type:enum", "body.client_id:enum", "body.code:minLength"]);
-    const check = await caught(() => c.checkAuthToken({ body: { extra: 1 } as never }));
-    expect(check.issues).toEqual([expect.objectContaining({ path: "body.extra", rule: "additionalProperties" })]);
+    expect(code.issues.map((i: { path: string; rule: string }) => `${i.path}:${i.rule}`)).toEqual(["body.user_id:type", "body.role:enum"]);
+    const token = await caught(() => c.getAuthTokenUseCode({ body: { grant_type: "authorization_code", client_id: "webapp_user" as never } as never }));
+    expect(token.issues.map((i: { path: string; rule: string }) => `${i.path}:${i.rule}`)).toEqual(["body.code:required", "body.client_id:enum"]);
     expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("sends what the document allows: any user_id, grant_type and redirect_uri string, and any checkAuthToken body object", async () => {
+    const fetch = arctos();
+    const c = make(fetch, { user: { user_id: "", role: "PUBLISHER" }, redirectUri: "back home" });
+    await c.checkAuthToken({ body: { extra: 1 } as never });
+    expect(JSON.parse(fetch.calls[0]!.body)).toEqual({ user_id: "", role: "PUBLISHER" });
+    expect(JSON.parse(fetch.calls[1]!.body)).toMatchObject({ redirect_uri: "back home" });
+    expect(JSON.parse(fetch.calls[2]!.body)).toEqual({ extra: 1 });
+    await c.getAuthTokenUseCode({ body: { grant_type: "password", client_id: "arctos-client", code: "" } });
+    expect(JSON.parse(fetch.calls[3]!.body)).toEqual({ grant_type: "password", client_id: "arctos-client", code: "" });
   });
 });

@@ -1,71 +1,261 @@
-// The validator against the keywords the specs use; every broken rule is reported with its path.
-import { describe, expect, it } from "vitest";
-import { validate, type Schema } from "../../src/core/validate.js";
+// The validators `npm run generate` compiles (Ajv standalone, bundled by esbuild) and the wording the client gives
+// their findings. Schemas here go through the very same compiler as the specs' (scripts/lib/validators.mjs).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import vm from "node:vm";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { issuesOf, type CompiledValidator, type ValidatorIndex } from "../../src/core/validate.js";
+import { createPolyvClient } from "../../src/polyv/index.js";
+import { createSoopClient } from "../../src/soop/index.js";
+import { createFlipFlopClient } from "../../src/flipflop/index.js";
+import { ValidationError } from "../../src/index.js";
+import { json, recordingFetch } from "../helpers/fetch.js";
+import { caught } from "../helpers/secrets.js";
+import { root } from "../helpers/spec.js";
+// @ts-expect-error plain ESM helper shared with the scripts
+import { compileValidators } from "../../scripts/lib/validators.mjs";
+// @ts-expect-error plain ESM helper shared with the scripts
+import { URI_PROBES } from "../../scripts/lib/formats.mjs";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 
-const rules = (schema: Schema, value: unknown) => validate(schema, value, "body").map((i) => `${i.path}:${i.rule}`);
+mkdirSync(join(root, ".tmp"), { recursive: true });
+const dir = mkdtempSync(join(root, ".tmp", "validators-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("validate", () => {
-  it("checks types, with integer as a kind of number and type lists", () => {
-    expect(rules({ type: "integer" }, 1.5)).toEqual(["body:type"]);
-    expect(rules({ type: "number" }, 2)).toEqual([]);
-    expect(rules({ type: ["string", "integer"] }, 3)).toEqual([]);
-    expect(rules({ type: ["string", "integer"] }, true)).toEqual(["body:type"]);
-    expect(rules({ type: "array" }, {})).toEqual(["body:type"]);
-    expect(rules({ type: "object" }, null)).toEqual(["body:type"]);
+/** Compiles `schemas` (name → schema of the `body`) the way generate does, and imports the module. */
+async function compile(schemas: Record<string, object>): Promise<ValidatorIndex> {
+  const calls = Object.fromEntries(Object.entries(schemas).map(([id, body]) => [id, { type: "object", properties: { body }, additionalProperties: false }]));
+  const file = join(dir, `v${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, await compileValidators({ validators: { schemas: calls } }));
+  return ((await import(pathToFileURL(file).href)) as { validators: ValidatorIndex }).validators;
+}
+
+const SCHEMAS = {
+  integer: { type: "integer" },
+  number: { type: "number" },
+  union: { type: ["string", "integer"] },
+  array: { type: "array" },
+  object: { type: "object" },
+  max2: { type: "string", maxLength: 2 },
+  min1: { type: "string", minLength: 1 },
+  pattern: { type: "string", pattern: "^[A-Za-z0-9]{6,}$" },
+  uri: { type: "string", format: "uri" },
+  range: { type: "integer", minimum: 1, maximum: 10 },
+  exclusive: { type: "number", exclusiveMinimum: 0 },
+  enum: { enum: [0, 19] },
+  const: { const: "api" },
+  objectEnum: { enum: [{ a: 1 }, [1, 2]] },
+  objectConst: { const: { a: [1, { b: 2 }] } },
+  unique: { type: "array", uniqueItems: true },
+  nested: {
+    type: "object",
+    required: ["a", "b"],
+    additionalProperties: false,
+    properties: { a: { type: "string" }, b: { type: "object", maxProperties: 1, propertyNames: { type: "string", maxLength: 3 }, additionalProperties: { type: "string" } } },
+  },
+  items: { type: "array", minItems: 1, maxItems: 2, items: { type: "object", required: ["viewerId"], properties: { viewerId: { type: "string" } } } },
+  oneOf: { oneOf: [{ type: "string" }, { type: "integer" }] },
+  anyOf: { type: "string", anyOf: [{ maxLength: 1 }, { pattern: "^a" }] },
+  allOf: { type: "string", allOf: [{ maxLength: 1 }, { pattern: "^a" }] },
+  title: { type: "string", maxLength: 75 },
+  strict: { type: "object", properties: { a: { type: "string" } }, required: ["a"], additionalProperties: false },
+} as const;
+
+let v: Record<keyof typeof SCHEMAS, CompiledValidator>;
+beforeAll(async () => {
+  v = (await compile(SCHEMAS)) as typeof v;
+});
+const rules = (name: keyof typeof SCHEMAS, value: unknown) => issuesOf(v[name], { body: value }).map((i) => `${i.path}:${i.rule}`);
+
+describe("compiled validators", () => {
+  it("check types, with integer as a kind of number and type lists", () => {
+    expect(rules("integer", 1.5)).toEqual(["body:type"]);
+    expect(rules("number", 2)).toEqual([]);
+    expect(rules("union", 3)).toEqual([]);
+    expect(rules("union", true)).toEqual(["body:type"]);
+    expect(rules("array", {})).toEqual(["body:type"]);
+    expect(rules("object", null)).toEqual(["body:type"]);
   });
 
-  it("checks string length in characters, patterns and absolute URIs", () => {
-    expect(rules({ maxLength: 2 }, "한국")).toEqual([]);
-    expect(rules({ maxLength: 2 }, "😀😀😀")).toEqual(["body:maxLength"]);
-    expect(rules({ minLength: 1 }, "")).toEqual(["body:minLength"]);
-    expect(rules({ pattern: "^[A-Za-z0-9]{6,}$" }, "abc")).toEqual(["body:pattern"]);
-    expect(rules({ format: "uri" }, "https://example.com/x")).toEqual([]);
-    expect(rules({ format: "uri" }, "/relative")).toEqual(["body:format"]);
-    expect(rules({ format: "uri" }, "not a uri")).toEqual(["body:format"]);
+  it("follow JSON Schema for NaN and the infinities: they are no JSON numbers", () => {
+    for (const value of [NaN, Infinity, -Infinity]) {
+      expect(rules("number", value)).toEqual(["body:type"]);
+      expect(rules("integer", value)).toEqual(["body:type"]);
+    }
+    expect(issuesOf(v.number, { body: NaN })[0]!.message).toBe("must be number, got NaN");
   });
 
-  it("checks numbers, enums and consts", () => {
-    expect(rules({ minimum: 1, maximum: 10 }, 15)).toEqual(["body:maximum"]);
-    expect(rules({ minimum: 1, maximum: 10 }, 0)).toEqual(["body:minimum"]);
-    expect(rules({ exclusiveMinimum: 0 }, 0)).toEqual(["body:exclusiveMinimum"]);
-    expect(rules({ enum: [0, 19] }, 18)).toEqual(["body:enum"]);
-    expect(rules({ const: "api" }, "web")).toEqual(["body:const"]);
+  it("count string length in characters, not UTF-16 units, and check patterns", () => {
+    expect(rules("max2", "한국")).toEqual([]);
+    expect(rules("max2", "😀😀")).toEqual([]);
+    expect(rules("max2", "😀😀😀")).toEqual(["body:maxLength"]);
+    expect(rules("min1", "")).toEqual(["body:minLength"]);
+    expect(rules("pattern", "abc")).toEqual(["body:pattern"]);
   });
 
-  it("checks objects: required, unknown fields, sizes and property names, nested paths", () => {
-    const schema: Schema = {
-      type: "object",
-      required: ["a", "b"],
-      additionalProperties: false,
-      properties: { a: { type: "string" }, b: { type: "object", maxProperties: 1, propertyNames: { maxLength: 3 }, additionalProperties: { type: "string" } } },
-    };
-    expect(rules(schema, { b: { long_name: 1, k: "v" }, c: 1 })).toEqual([
+  it("check `format: uri` by RFC 3986: absolute, ASCII only, valid percent-escapes; any port digits", () => {
+    expect(rules("uri", "https://example.com/x")).toEqual([]);
+    expect(rules("uri", "http://127.0.0.1:99999/auth")).toEqual([]); // RFC 3986: port = *DIGIT
+    expect(rules("uri", "urn:isbn:0451450523")).toEqual([]);
+    expect(rules("uri", "http://a/%41")).toEqual([]);
+    expect(rules("uri", "http://例え.jp/auth")).toEqual(["body:format"]); // an IRI, not a URI
+    expect(rules("uri", "http://a/%zz")).toEqual(["body:format"]);
+    expect(rules("uri", "/relative")).toEqual(["body:format"]);
+    expect(rules("uri", "not a uri")).toEqual(["body:format"]);
+  });
+
+  it("check `format: uri` exactly as ajv-formats' own uri() does", () => {
+    for (const probe of URI_PROBES as string[]) {
+      expect([probe, rules("uri", probe).length === 0]).toEqual([probe, (fullFormats.uri as (s: string) => boolean)(probe)]);
+    }
+  });
+
+  it("check numbers, enums and consts, with objects compared by value", () => {
+    expect(rules("range", 15)).toEqual(["body:maximum"]);
+    expect(rules("range", 0)).toEqual(["body:minimum"]);
+    expect(rules("exclusive", 0)).toEqual(["body:exclusiveMinimum"]);
+    expect(rules("enum", 18)).toEqual(["body:enum"]);
+    expect(rules("const", "web")).toEqual(["body:const"]);
+    expect(rules("objectEnum", { a: 1 })).toEqual([]);
+    expect(rules("objectEnum", [1, 2])).toEqual([]);
+    expect(rules("objectEnum", { a: 2 })).toEqual(["body:enum"]);
+    expect(rules("objectEnum", [2, 1])).toEqual(["body:enum"]);
+    expect(rules("objectConst", { a: [1, { b: 2 }] })).toEqual([]);
+    expect(rules("objectConst", { a: [1, { b: 3 }] })).toEqual(["body:const"]);
+  });
+
+  it("check uniqueItems by value, objects and key order included", () => {
+    expect(rules("unique", [1, "1", true])).toEqual([]);
+    expect(rules("unique", [{ a: 1, b: 2 }, { b: 2, a: 1 }])).toEqual(["body:uniqueItems"]);
+    expect(rules("unique", [[1], [1]])).toEqual(["body:uniqueItems"]);
+    expect(rules("unique", [{ a: 1 }, { a: 2 }])).toEqual([]);
+  });
+
+  it("check objects: required, unknown fields, sizes and property names, with nested paths", () => {
+    expect(rules("nested", { b: { long_name: 1, k: "v" }, c: 1 })).toEqual([
       "body.a:required",
+      "body.c:additionalProperties",
       "body.b:maxProperties",
       "body.b.long_name:maxLength",
       "body.b.long_name:type",
-      "body.c:additionalProperties",
     ]);
-    expect(rules(schema, { a: "x", b: {}, skipped: undefined })).toEqual([]);
+    expect(rules("nested", { a: "x", b: {} })).toEqual([]);
   });
 
-  it("checks arrays and names the index", () => {
-    const schema: Schema = { type: "array", minItems: 1, maxItems: 2, items: { type: "object", required: ["viewerId"] } };
-    expect(rules(schema, [])).toEqual(["body:minItems"]);
-    expect(rules(schema, [{ viewerId: "a" }, {}, {}])).toEqual(["body:maxItems", "body[1].viewerId:required", "body[2].viewerId:required"]);
+  it("treat keys named like Object.prototype members as data: unknown and never inherited", () => {
+    for (const key of ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__", "isPrototypeOf"]) {
+      const value = JSON.parse(`{"a": "x", ${JSON.stringify(key)}: "1"}`);
+      expect(rules("strict", value)).toEqual([`body.${key}:additionalProperties`]);
+    }
+    // `required` is not met by an inherited member either.
+    const schema = v.strict;
+    expect(issuesOf(schema, { body: Object.create({ a: "inherited" }) }).map((i) => i.rule)).toEqual(["required"]);
   });
 
-  it("checks oneOf, anyOf and allOf", () => {
-    const one: Schema = { oneOf: [{ type: "string" }, { type: "integer" }] };
-    expect(rules(one, "x")).toEqual([]);
-    expect(rules(one, true)).toEqual(["body:oneOf"]);
-    expect(rules({ anyOf: [{ maxLength: 1 }, { pattern: "^a" }] }, "abc")).toEqual([]);
-    expect(rules({ anyOf: [{ maxLength: 1 }, { pattern: "^a" }] }, "bcd")).toEqual(["body:anyOf"]);
-    expect(rules({ allOf: [{ maxLength: 1 }, { pattern: "^a" }] }, "bc")).toEqual(["body:maxLength", "body:pattern"]);
+  it("name the index of array items", () => {
+    expect(rules("items", [])).toEqual(["body:minItems"]);
+    expect(rules("items", [{ viewerId: "a" }, {}, {}])).toEqual(["body:maxItems", "body[1].viewerId:required", "body[2].viewerId:required"]);
   });
 
-  it("says what is wrong in words", () => {
-    const [issue] = validate({ maxLength: 75 }, "t".repeat(76), "body.title");
-    expect(issue).toEqual({ path: "body.title", rule: "maxLength", message: "must be at most 75 characters, got 76" });
+  it("report a failed oneOf/anyOf once, as itself, and every rule of an allOf", () => {
+    expect(rules("oneOf", "x")).toEqual([]);
+    expect(rules("oneOf", true)).toEqual(["body:oneOf"]);
+    expect(rules("anyOf", "abc")).toEqual([]);
+    expect(rules("anyOf", "bcd")).toEqual(["body:anyOf"]);
+    expect(rules("allOf", "bc")).toEqual(["body:maxLength", "body:pattern"]);
+  });
+
+  it("say what is wrong in words", () => {
+    const say = (name: keyof typeof SCHEMAS, value: unknown) => issuesOf(v[name], { body: value }).map((i) => i.message);
+    expect(issuesOf(v.title, { body: "t".repeat(76) })).toEqual([{ path: "body", rule: "maxLength", message: "must be at most 75 characters, got 76" }]);
+    expect(say("range", 15)).toEqual(["must be <= 10"]);
+    expect(say("enum", 18)).toEqual(["must be one of 0, 19, got 18"]);
+    expect(say("union", true)).toEqual(["must be string or integer, got boolean"]);
+    expect(say("uri", "/x")).toEqual(["must be an absolute URI (RFC 3986)"]);
+    expect(say("nested", { a: "x", b: { long_name: "v" }, c: 1 })).toEqual(["is not a known field", "name must be at most 3 characters, got 9"]);
+    expect(say("oneOf", true)).toEqual(["must match exactly one of the allowed shapes, matched 0"]);
+  });
+});
+
+describe("the clients refuse prototype-named keys before sending anything", () => {
+  const names = ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__"];
+  const own = (key: string, value: unknown) => JSON.parse(`{${JSON.stringify(key)}: ${JSON.stringify(value)}}`);
+
+  it.each(names)("SOOP GET /broad/list?…&%s=x", async (key) => {
+    const fetch = recordingFetch(() => json({ total_cnt: 0, page_no: 1, broad: [] }));
+    const soop = createSoopClient({ clientId: "id", clientSecret: "secret", fetch });
+    const err = await caught(() => soop.listBroadcasts({ params: { query: { ...own(key, "x") } } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues).toEqual([expect.objectContaining({ path: `query.${key}`, rule: "additionalProperties" })]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it.each(names)("a signed Polyv form with %s=1", async (key) => {
+    const fetch = recordingFetch(() => json({ code: 200, status: "success", message: "", data: [] }));
+    const polyv = createPolyvClient({ appId: "app", appSecret: "secret", userId: "u1", fetch, rateLimit: false });
+    const err = await caught(() => polyv.updateChannelOauthCustom({ body: { customUri: "https://example.com/auth", ...own(key, 1) } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues).toEqual([expect.objectContaining({ path: `body.${key}`, rule: "additionalProperties" })]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it.each(names)("a FlipFlop path parameter object with %s", async (key) => {
+    const fetch = recordingFetch(() => new Response(null, { status: 204 }));
+    const flipflop = createFlipFlopClient({ apiKey: "k", apiSecret: "s", fetch });
+    const path = { appUserId: "m1", ...own(key, "x") };
+    const err = await caught(() => flipflop.forceTerminateMemberStreamKey({ params: { path } }));
+    expect((err as ValidationError).issues).toEqual([expect.objectContaining({ path: `path.${key}`, rule: "additionalProperties" })]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("generate", () => {
+  it("fails loudly on a keyword or format the compiler can not enforce, instead of dropping it", async () => {
+    await expect(compile({ x: { type: "string", minLenght: 3 } })).rejects.toThrow(/unknown keyword: "minLenght"/);
+    await expect(compile({ x: { type: "string", format: "date" } })).rejects.toThrow(/format "date" is not supported/);
+    await expect(compile({ x: { type: "string", format: "color" } })).rejects.toThrow(/format "color" is not supported/);
+  });
+
+  it("refuses a spec with an unenforceable keyword: `npm run generate` exits non-zero and names it", () => {
+    const registry = parse(readFileSync(join(root, "redocly.yaml"), "utf8"));
+    registry.apis = { "flipflop@v2": { root: "flipflop.yaml" } };
+    writeFileSync(join(dir, "redocly.yaml"), stringify(registry));
+    const spec = readFileSync(join(root, "specs", "flipflop.yaml"), "utf8");
+    const broken = spec.replace("maxLength: 50\n          description: A type of your own", "maxLenght: 50\n          description: A type of your own");
+    expect(broken).not.toBe(spec);
+    writeFileSync(join(dir, "flipflop.yaml"), broken);
+    const run = spawnSync(process.execPath, [join(root, "scripts", "generate.mjs"), "--check"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, STREAMSPEC_REGISTRY: join(dir, "redocly.yaml") },
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('unknown keyword: "maxLenght"');
+  });
+
+  it("emits validators that run where code generation from strings is forbidden (no eval, no new Function)", async () => {
+    for (const provider of ["flipflop", "polyv", "soop", "arctos"]) {
+      const out = await build({
+        entryPoints: [join(root, "generated", `${provider}.validators.ts`)],
+        bundle: true,
+        write: false,
+        format: "iife",
+        globalName: "compiled",
+        platform: "neutral",
+        logLevel: "silent",
+      });
+      // A context like a Worker or a strict-CSP page: eval and new Function throw EvalError.
+      const context = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
+      vm.runInContext(out.outputFiles[0]!.text, context);
+      const { validators } = (context as { compiled: { validators: ValidatorIndex } }).compiled;
+      expect(vm.runInContext("(() => { try { eval('1'); return 'eval ran'; } catch (e) { return e.name; } })()", context)).toBe("EvalError");
+      for (const validate of Object.values(validators)) {
+        expect(typeof validate({ body: { unknown: { deep: [1, "x", null] } }, query: { constructor: 1 } })).toBe("boolean");
+      }
+    }
   });
 });

@@ -131,13 +131,14 @@ describe("createPolyvClient: v2 (updateChannelOauthCustom) signs the form body",
     });
   });
 
-  it("signs raw values (not URL-encoded), non-ASCII included, and sends a numeric channelId as text", async () => {
+  it("signs raw values (not URL-encoded), and sends a numeric channelId as text", async () => {
     const { c, fetch } = make({ now });
-    await c.updateChannelOauthCustom({ body: { customUri: "https://example.com/授权/cb+1", channelId: 2191532 } });
+    // An RFC 3986 URI carries non-ASCII percent-encoded; the sign covers that text as is, not its form encoding.
+    await c.updateChannelOauthCustom({ body: { customUri: "https://example.com/%E6%8E%88%E6%9D%83/cb+1", channelId: 2191532 } });
     const body = fetch.calls[0]!.body;
-    expect(body).toContain("customUri=https%3A%2F%2Fexample.com%2F%E6%8E%88%E6%9D%83%2Fcb%2B1");
-    // printf '%s' "${S}appIdfrlr1zazn3channelId2191532customUrihttps://example.com/授权/cb+1timestamp1621843813824${S}"
-    expect(form(fetch.calls[0]!).sign).toBe("5539EA6C871E95650049F3AEFC77273D");
+    expect(body).toContain("customUri=https%3A%2F%2Fexample.com%2F%25E6%258E%2588%25E6%259D%2583%2Fcb%2B1");
+    // printf '%s' "${S}appIdfrlr1zazn3channelId2191532customUrihttps://example.com/%E6%8E%88%E6%9D%83/cb+1timestamp1621843813824${S}" | md5sum
+    expect(form(fetch.calls[0]!).sign).toBe("61BB1925FED24C82B68B45CDF30FFC20");
   });
 
   it.each([
@@ -223,12 +224,11 @@ describe("createPolyvClient: userId", () => {
 
 describe("createPolyvClient: validation before any request", () => {
   it.each([
-    ["missing viewerId", () => ({ body: [{ customFieldId: "PAY_ORDER", customFieldValue: "x" }] }), "saveViewerCustomFieldValues", "body[0].viewerId", "required"],
+    ["a viewerId that is no string", () => ({ body: [{ viewerId: 1, customFieldId: "PAY_ORDER", customFieldValue: "x" }] }), "saveViewerCustomFieldValues", "body[0].viewerId", "type"],
     ["non-array body", () => ({ body: values[0] }), "saveViewerCustomFieldValues", "body", "type"],
-    ["empty array", () => ({ body: [] }), "saveViewerCustomFieldValues", "body", "minItems"],
     ["relative customUri", () => ({ body: { customUri: "/auth" } }), "updateChannelOauthCustom", "body.customUri", "format"],
     ["customUri with a query", () => ({ body: { customUri: "https://example.com/auth?x=1" } }), "updateChannelOauthCustom", "body.customUri", "pattern"],
-    ["negative channelId", () => ({ body: { customUri: "https://example.com/auth", channelId: -1 } }), "updateChannelOauthCustom", "body.channelId", "minimum"],
+    ["a field the signed form does not declare", () => ({ body: { customUri: "https://example.com/auth", extra: "1" } }), "updateChannelOauthCustom", "body.extra", "additionalProperties"],
     ["empty userId", () => ({ params: { path: { userId: "" } }, body: { customUri: "https://example.com/auth" } }), "updateChannelOauthCustom", "path.userId", "minLength"],
   ] as const)("%s → ValidationError", async (_, init, op, path, rule) => {
     const { c, fetch } = make();
@@ -237,6 +237,23 @@ describe("createPolyvClient: validation before any request", () => {
     expect(err.operation).toBe(op);
     expect(err.issues).toContainEqual(expect.objectContaining({ path, rule }));
     expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("createPolyvClient: input the documents allow is sent", () => {
+  it("an empty array, an entry without fields, an entry with a field of its own and an empty viewerId (the v4 body is not signed)", async () => {
+    const { c, fetch } = make();
+    for (const body of [[], [{}], [{ viewerId: "", customFieldId: "PAY_ORDER", customFieldValue: "x", note: "extra" }]]) {
+      await c.saveViewerCustomFieldValues({ body: body as never });
+    }
+    expect(fetch.calls.map((r) => JSON.parse(r.body))).toEqual([[], [{}], [{ viewerId: "", customFieldId: "PAY_ORDER", customFieldValue: "x", note: "extra" }]]);
+  });
+
+  it("any channelId integer, and a customUri with another scheme", async () => {
+    const { c, fetch } = make();
+    await c.updateChannelOauthCustom({ body: { customUri: "HTTPS://example.com/auth", channelId: -1 } });
+    const form = new URLSearchParams(fetch.calls[0]!.body);
+    expect([form.get("customUri"), form.get("channelId")]).toEqual(["HTTPS://example.com/auth", "-1"]);
   });
 });
 

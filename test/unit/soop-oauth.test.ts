@@ -58,9 +58,9 @@ describe("exchangeCode", () => {
     expect(form(fetch.calls[1]!).access_token).toBe(issued.access_token);
   });
 
-  it("refuses an empty code before any request", async () => {
+  it("refuses a code that is no string before any request", async () => {
     const { c, fetch } = setup();
-    expect(await caught(() => c.exchangeCode(""))).toBeInstanceOf(ValidationError);
+    expect(await caught(() => c.exchangeCode(111111 as never))).toMatchObject({ name: "ValidationError", issues: [{ path: "code", rule: "type" }] });
     expect(fetch.calls).toHaveLength(0);
   });
 

@@ -69,8 +69,9 @@ describe("listAllBroadcasts", () => {
     const lang = await caught(() => collect(c.listAllBroadcasts({ select_key: "lang" as never })));
     expect(lang).toBeInstanceOf(ValidationError);
     expect(lang.issues[0]).toMatchObject({ path: "query.select_key" });
-    const zero = await caught(() => collect(c.listAllBroadcasts({ page_no: 0 })));
-    expect(zero).toBeInstanceOf(ValidationError);
+    const notANumber = await caught(() => collect(c.listAllBroadcasts({ page_no: "two" as never })));
+    expect(notANumber).toBeInstanceOf(ValidationError);
+    expect(notANumber.issues[0]).toMatchObject({ path: "query.page_no", rule: "type" });
     expect(fetch.calls).toHaveLength(0);
   });
 

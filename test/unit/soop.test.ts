@@ -274,7 +274,7 @@ describe("validation", () => {
     ["a password of 3 characters", (c: SoopClient) => c.updateBroadcastInfo({ body: { broad_pwd: "abc" } }), "body.broad_pwd", "minLength"],
     ["a keyword over 20 characters", (c: SoopClient) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "k".repeat(21), reason: "r" } }), "body.keyword", "maxLength"],
     ["a filter without its target field", (c: SoopClient) => c.upsertFilter({ params: { path: { type: "streamer" } }, body: { reason: "r" } as never }), "body", "anyOf"],
-    ["a page_no of 0", (c: SoopClient) => c.listBroadcasts({ params: { query: { page_no: 0 } } }), "query.page_no", "minimum"],
+    ["a language that is no string", (c: SoopClient) => c.updateBroadcastInfo({ body: { language: 1 as never } }), "body.language", "type"],
   ])("refuses %s with a ValidationError naming the field, before any request", async (_, call, path, rule) => {
     const { c, fetch } = make(ok);
     const err = await caught(() => call(c));
@@ -282,6 +282,24 @@ describe("validation", () => {
     expect(err.issues).toContainEqual(expect.objectContaining({ path, rule }));
     expect(err.message).toContain(path);
     expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("sends any broadcast language string: zh_TW (not in broad/list's language list) and the guide's own sample `ipsum`", async () => {
+    const { c, fetch } = make(ok);
+    await c.updateBroadcastInfo({ body: { language: "zh_TW" } });
+    await c.updateBroadcastInfo({ body: { language: "ipsum" } });
+    expect(fetch.calls.map((r) => new URLSearchParams(r.body).get("language"))).toEqual(["zh_TW", "ipsum"]);
+  });
+
+  it("sends what the guide leaves open: any page_no, a width or height of 0, a vod_url that is no URI, an empty reason", async () => {
+    const { c, fetch } = make(ok);
+    await c.listBroadcasts({ params: { query: { page_no: 0, callback: "" } } });
+    await c.getEmbedInfo({ params: { query: { vod_url: "71021072", width: 0, height: 0 } } });
+    await c.upsertFilter({ params: { path: { type: "streamer" } }, body: { black_id: "soop1", reason: "" } });
+    await c.deleteFilter({ params: { path: { type: "keyword" } }, body: { keyword: "k".repeat(21) } });
+    expect(fetch.calls).toHaveLength(4);
+    expect(fetch.calls[0]!.url.searchParams.get("page_no")).toBe("0");
+    expect(fetch.calls[1]!.url.searchParams.get("vod_url")).toBe("71021072");
   });
 
   it("accepts the title at exactly 75 characters and a 6-character password", async () => {
