@@ -96,6 +96,12 @@ async function run(kit: Kit, id: string, init: CallInit): Promise<{ error: unkno
   }
 }
 
+/** A known valid call input (the kit's smallest valid call) and a known invalid one (plus a header location). */
+function known(kit: Kit, id: string): Record<string, unknown>[] {
+  const valid = seen(kit, kit.operations[id]!, validInit(kit, id));
+  return [valid, { ...valid, header: { undeclared: "x" } }];
+}
+
 /** The init of each kit's smallest valid call, captured by calling it on a stand-in client. */
 function validInit(kit: Kit, id: string): CallInit {
   let captured: CallInit = {};
@@ -120,7 +126,7 @@ describe.each(cases)("%s", (_label, kit, id) => {
         expect(other(input)).toBe(verdict);
         if (verdict) valid++;
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: known(kit, id).map((input) => [input] as [unknown]) },
     );
     // The generator reaches both sides of the line.
     expect(valid).toBeGreaterThan(0);
@@ -147,7 +153,8 @@ describe.each(cases)("%s", (_label, kit, id) => {
           seenOutcomes.refused++;
         }
       }),
-      { numRuns: CLIENT_RUNS },
+      // Besides the random calls, always the kit's valid one and that one with a location it does not take.
+      { numRuns: CLIENT_RUNS, examples: known(kit, id).map((input) => [input] as [Record<string, unknown>]) },
     );
     expect(seenOutcomes.sent).toBeGreaterThan(0);
     expect(seenOutcomes.refused).toBeGreaterThan(0);

@@ -163,9 +163,28 @@ describe("timeouts, deadline, abort, size", () => {
   });
 
   it("refuses a body over maxResponseBytes, declared or streamed", async () => {
-    const big = "x".repeat(2000);
-    const declared = client(() => new Response(JSON.stringify({ accessToken: big, streamingToken: "s" }), { headers: { "content-type": "application/json" } }), { maxResponseBytes: 1000 });
+    // Declared: a Content-Length over the limit is refused before a byte of the body is read.
+    const bytes = new TextEncoder().encode(JSON.stringify({ accessToken: "x".repeat(2000), streamingToken: "s" }));
+    const declaredBody = { pulled: 0, cancelled: false };
+    const declared = client(() => {
+      const body = new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            declaredBody.pulled++;
+            controller.enqueue(bytes);
+            controller.close();
+          },
+          cancel() {
+            declaredBody.cancelled = true;
+          },
+        },
+        { highWaterMark: 0 }, // nothing is pulled until someone reads
+      );
+      return new Response(body, { headers: { "content-type": "application/json", "content-length": String(bytes.byteLength) } });
+    }, { maxResponseBytes: 1000 });
     expect(await caught(() => login(declared.c))).toMatchObject({ name: "TransportError", reason: "too-large" });
+    expect(declaredBody).toEqual({ pulled: 0, cancelled: true });
+    // Streamed: no Content-Length, so the limit is found while reading, and reading stops there.
     let pulled = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
