@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: every check the project makes, in one run, ending with one plain line "N passed, M failed".
 // Checks: spec lint, generated/ freshness, type check, docs build, then the vitest suites (unit, contract
-// against Prism, package consumer and packaging, browser, the runtime matrix).
+// against Prism, package consumer and packaging, browser, the runtime matrix, and the *.test-d.ts type tests).
+// A skipped or todo test is a failure.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { root } from "./lib/registry.mjs";
 
 const node = process.execPath;
@@ -46,6 +47,12 @@ if (existsSync(report)) {
   const broken = r.testResults.filter((s) => s.status === "failed" && !s.assertionResults.some((a) => a.status === "failed")).length;
   failed += r.numFailedTests + broken;
   if (r.numTotalTests === 0) failed++;
+  // A skipped or todo test checks nothing: each one counts as a failure, named.
+  const notRun = r.testResults.flatMap((s) =>
+    s.assertionResults.filter((a) => a.status !== "passed" && a.status !== "failed").map((a) => `${relative(root, s.name)} > ${a.fullName} (${a.status})`),
+  );
+  for (const name of notRun) console.log(`FAILED: not run: ${name}`);
+  failed += notRun.length;
 } else {
   console.log("FAILED: vitest wrote no report");
   failed++;

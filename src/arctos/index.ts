@@ -12,6 +12,7 @@ import { ConfigError, StreamspecError, TransportError, ValidationError } from ".
 import type { CommonOptions } from "../core/options.js";
 import { requireString } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
+import { checkStore, type Store } from "../core/store.js";
 import { TokenKeeper, type Token } from "../core/token.js";
 import { bufferedText } from "../core/transport.js";
 import { validateCall } from "../core/validate-call.js";
@@ -29,6 +30,13 @@ interface ArctosCommonOptions extends CommonOptions {
   clientId: ArctosClientId;
   /** Sent as `redirect_uri` when exchanging the code. */
   redirectUri?: string;
+  /**
+   * Where the session lives, so several processes share one login (streamspec/redis's `createRedisStore`).
+   * Default: this client's memory.
+   */
+  store?: Store;
+  /** The session's key in `store`. Default `arctos:<clientId>:<user_id>:session`. */
+  storeKey?: string;
 }
 
 /** On a server: the client buys its own one-time codes with the license key (getAuthCode). */
@@ -111,7 +119,14 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     }
   }
 
-  const keeper = new TokenKeeper<Token>({ obtain: login, redactor });
+  const keeper = new TokenKeeper<Token>({
+    obtain: login,
+    redactor,
+    store: checkStore(options.store, provider),
+    // With getCode the user is your server's choice: one session per client id unless storeKey says otherwise.
+    key: options.storeKey ?? `arctos:${clientId}:${user ? user.user_id : "getCode"}:session`,
+    provider,
+  });
   const reauthCodes: readonly number[] = info.reauthCodes;
   const bearer = bearerRelogin({
     operations,

@@ -56,7 +56,10 @@ export class ProviderError extends StreamspecError {
   }
 }
 
-/** No usable answer: network failure, timeout, abort, or a body that is not what the spec says. */
+/**
+ * No usable answer: network failure, timeout, abort, a body that is not what the spec says, or a shared store
+ * (streamspec/redis) that could not give or keep the token the call needs.
+ */
 export class TransportError extends StreamspecError {
   override readonly name = "TransportError";
   /** Why: the underlying error, with its message redacted. */
@@ -72,7 +75,7 @@ export class TransportError extends StreamspecError {
   }
 }
 
-export type TransportReason = "network" | "timeout" | "deadline" | "aborted" | "invalid-body" | "too-large";
+export type TransportReason = "network" | "timeout" | "deadline" | "aborted" | "invalid-body" | "too-large" | "store";
 
 /** The caller's input breaks the spec; thrown before any request is sent. */
 export class ValidationError extends StreamspecError {

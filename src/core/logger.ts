@@ -6,7 +6,9 @@ import type { Redactor } from "./redact.js";
 export type LogEvent =
   | { type: "request"; attempt: number; method: string; url: string; headers: Record<string, string>; body?: string }
   | { type: "response"; attempt: number; method: string; url: string; status: number; headers: Record<string, string> }
-  | { type: "error"; attempt: number; method: string; url: string; error: string };
+  | { type: "error"; attempt: number; method: string; url: string; error: string }
+  /** A shared store's notice: a value it could not read, a fallback it switched to or from. */
+  | { type: "store"; store: string; message: string };
 
 export type Logger = (event: LogEvent) => void;
 

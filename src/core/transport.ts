@@ -50,10 +50,6 @@ function compileRoutes(operations: OperationIndex, baseUrl: string): Map<string,
   return routes;
 }
 
-// Node's fetch (undici) follows a Request's signal through WeakRefs: a Request nobody references can be
-// garbage-collected mid-flight, and then aborting its signal reaches nothing (no timeout, no caller abort).
-// Every Request whose signal matters stays referenced here until its attempt or call has settled.
-const inFlight = new Set<Request>();
 
 export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   const routes = compileRoutes(cfg.operations, cfg.baseUrl);
@@ -70,12 +66,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
 
   return async function transport(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const original = input instanceof Request && !init ? input : new Request(input, init);
-    inFlight.add(original);
-    try {
-      return await send(original);
-    } finally {
-      inFlight.delete(original);
-    }
+    return send(original);
   };
 
   async function send(original: Request): Promise<Response> {
@@ -118,8 +109,11 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       if (retry && spare && attempt < retry.maxRetries) next = spare.clone();
       let failure: TransportError | undefined;
       let response: Response | undefined;
+      // Node's fetch (undici) follows a Request's signal through a WeakRef: a Request nobody references can be
+      // collected mid-flight, and then neither the timeout nor the caller's abort reaches it. `sending` is read
+      // again after the fetch (logging, the error path), which keeps it alive until the attempt settles;
+      // test/reliability/src-fixes.test.ts ("bug 1") hangs if an attempt's Request is held by nothing else.
       const sending = reuse ? current : new Request(current, { signal: controller.signal });
-      inFlight.add(sending);
       try {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);
         const sent = await fetchOnce(sending);
@@ -137,7 +131,6 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       } finally {
         clearTimeout(timer);
         userSignal.removeEventListener("abort", onAbort);
-        inFlight.delete(sending);
       }
 
       const canRetry = retry !== undefined && attempt < retry.maxRetries;

@@ -5,6 +5,7 @@ import { info, operations, provider } from "../../generated/soop.operations.js";
 import { validators } from "../../generated/soop.validators.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import { ConfigError } from "../core/errors.js";
+import { checkStore, type Store } from "../core/store.js";
 import { checkBaseUrl, requireString, type CommonOptions } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
 import { getAuthCodeRedirect, type AuthCodeInit, type SoopAuthRedirect } from "./authcode.js";
@@ -30,6 +31,13 @@ export interface SoopOptions extends CommonOptions {
   onToken?: (token: SoopToken) => void | Promise<void>;
   /** Clock for token expiry (ms since the epoch); tests pin it. Default Date.now. */
   now?: () => number;
+  /**
+   * Where the token lives, so several processes share it and one refresh (streamspec/redis's `createRedisStore`).
+   * Default: this client's memory.
+   */
+  store?: Store;
+  /** The token's key in `store` (one per SOOP user the app acts for). Default `soop:<clientId>:token`. */
+  storeKey?: string;
 }
 
 type Base = ProviderClient<Paths, Operations, keyof typeof operations>;
@@ -69,6 +77,8 @@ export function createSoopClient(options: SoopOptions): SoopClient {
     onToken: options.onToken,
     redactor,
     now: options.now ?? Date.now,
+    store: checkStore(options.store, provider),
+    storeKey: options.storeKey ?? `soop:${clientId}:token`,
   });
   const credentials = fieldCredentials(operations, {
     client_id: () => clientId,

@@ -4,6 +4,7 @@ import type { components } from "../../generated/soop.js";
 import { provider } from "../../generated/soop.operations.js";
 import { ConfigError, TransportError, ValidationError } from "../core/errors.js";
 import type { Redactor } from "../core/redact.js";
+import type { Store } from "../core/store.js";
 import { TokenKeeper, type Token } from "../core/token.js";
 
 type TokenRequest = components["schemas"]["TokenRequestForm"];
@@ -24,6 +25,9 @@ export interface TokenFlowOptions {
   onToken?: (token: SoopToken) => void | Promise<void>;
   redactor: Redactor;
   now: () => number;
+  /** Where the token is shared between processes (default: this client's memory), and under which key. */
+  store?: Store;
+  storeKey: string;
 }
 
 export interface TokenFlow {
@@ -56,15 +60,16 @@ export function createTokenFlow(options: TokenFlowOptions): TokenFlow {
       onToken: options.onToken,
       redactor,
       now,
+      store: options.store,
+      key: options.storeKey,
+      provider,
     },
     options.initial,
   );
 
   return {
-    async accessToken() {
-      if (!keeper.current()) throw missingToken();
-      return (await keeper.get()).accessToken;
-    },
+    // Without a token of its own, the client looks in the store (another process may have one), then gives up.
+    accessToken: async () => (await keeper.get()).accessToken,
     async exchangeCode(code) {
       // The guide asks for the code and says nothing of its form, so any string goes (an empty one included).
       if (typeof code !== "string") {

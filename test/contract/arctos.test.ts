@@ -1,12 +1,14 @@
 // Arctos against a Prism mock of specs/arctos.yaml: the client's requests (automatic login included) must pass
 // Prism's validation, each credential goes only where the spec's security asks for it, and every documented
 // failure example surfaces as a ProviderError with the right status and code.
+// Secrets are not checked here: Prism never echoes credentials, so such a check could not fail. The same
+// documented failures, answered with the credentials echoed, are checked in test/reliability/secrets.test.ts.
 import { describe, expect, inject, it } from "vitest";
 import { createArctosClient, info } from "../../src/arctos/index.js";
 import { ProviderError } from "../../src/index.js";
 import { violationCheckingFetch } from "../helpers/fetch.js";
 import { requestExample, responseExamples } from "../helpers/spec.js";
-import { caught, expectNoSecrets } from "../helpers/secrets.js";
+import { caught } from "../helpers/secrets.js";
 
 const licenseKey = "arc-license-contract-0123456789";
 const examples = responseExamples("arctos");
@@ -128,6 +130,5 @@ describe("arctos contract", () => {
       : reauth ? [CODE, LOGIN, CHECK, CODE, LOGIN, CHECK] : [CODE, LOGIN, CHECK];
     expect(seen.map((s) => s.path)).toEqual(expected);
     expect(violations).toEqual([]);
-    expectNoSecrets(err, [licenseKey, issuedToken]);
   });
 });

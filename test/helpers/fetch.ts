@@ -15,7 +15,9 @@ export function recordingFetch(respond: (req: Recorded, index: number) => Respon
     const rec: Recorded = {
       method: request.method,
       url: new URL(request.url),
-      headers: request.headers,
+      // A copy: middleware may change the same Request's headers when it re-sends it (a new token), and the
+      // record must show what was sent at the time.
+      headers: new Headers(request.headers),
       body: request.body ? await request.text() : "",
     };
     calls.push(rec);

@@ -5,6 +5,7 @@ import { getEventListeners } from "node:events";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSlidingWindowLimiter } from "../../src/core/limiter.js";
 import { ProviderError, TransportError } from "../../src/index.js";
 import { collectError, collectedErrors, leaks } from "../helpers/collect-errors.js";
 import { startFaultServer, type FaultServer } from "../helpers/fault-server.js";
@@ -218,6 +219,36 @@ describe("no leaks", () => {
       await quiet.stop();
     }
   }, 60_000);
+
+  it("a rate-limited provider (Polyv): calls that waited in the limiter's queue leave no timers and no abort listeners", async () => {
+    const quiet = await startFaultServer({ respond: polyvKit.responder(), record: false });
+    try {
+      // Five requests per 200 ms, bursts of 15 calls on one long-lived signal: ten of each burst wait in line.
+      const limiter = createSlidingWindowLimiter({ limit: 5, intervalMs: 200 });
+      const c = polyvKit.make({ baseUrl: quiet.url, rateLimit: limiter });
+      const save = polyvKit.calls.saveViewerCustomFieldValues!;
+      const controller = new AbortController();
+      const signal = controller.signal;
+      await settle();
+      const timersBefore = timers();
+      let peakPending = 0;
+      for (let burst = 0; burst < 4; burst++) {
+        const calls = Array.from({ length: 15 }, () => save.call(c, { signal }));
+        await new Promise((resolve) => setImmediate(resolve));
+        peakPending = Math.max(peakPending, limiter.pending);
+        await Promise.all(calls);
+      }
+      expect(quiet.count(save.path)).toBe(60);
+      expect(peakPending).toBeGreaterThan(0); // the queue was really used
+      expect(limiter.pending).toBe(0);
+      // Limiter timers are not garbage: they must be gone without any collection.
+      expect(timers()).toBeLessThanOrEqual(timersBefore);
+      await settle();
+      expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    } finally {
+      await quiet.stop();
+    }
+  }, 30_000);
 
   it("failing calls, aborted calls and limiter waits leave no timers or listeners either", async () => {
     server.clearFaults().resetCounts();

@@ -1,6 +1,7 @@
-// Secrets: every documented error example of every provider, served with messages that echo the request's
-// credentials and the client's configured secrets, must give errors that show none of them in String(err),
-// err.stack, JSON.stringify(err) or util.inspect(err, { depth: 10 }); and the `logger` option must mask the same
+// Documented examples: every documented success example of every provider resolves to its body; every documented
+// failure (an error status, or a failure envelope under 2xx), served with messages that echo the request's
+// credentials and the client's configured secrets, throws ProviderError with the documented code and shows none of
+// those secrets in String(err), err.stack, JSON.stringify(err) or util.inspect(err, { depth: 10 }); and the `logger` option must mask the same
 // values in headers, query strings and bodies, for a successful and for a failing call of every operation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/index.js";
@@ -11,7 +12,7 @@ import { observedFetch } from "../helpers/observed-fetch.js";
 import { allSecrets, answerToResponse, arctosKit, FLIPFLOP_BASIC, KITS, SECRETS, soopKit, toReceived, type Kit } from "../helpers/providers.js";
 import { findSecrets, renderings } from "../helpers/secrets.js";
 import { recordingFetch, type Recorded } from "../helpers/fetch.js";
-import { responseExamples, type DocumentedExample } from "../helpers/spec.js";
+import { documentedOutcome, responseExamples, type DocumentedExample } from "../helpers/spec.js";
 
 /** The secrets each client is configured with (it can only mask what it knows). */
 const CONFIGURED: Record<Kit["name"], string[]> = {
@@ -34,47 +35,70 @@ function withEcho(value: unknown, extra: string, depth = 0): unknown {
   return out;
 }
 
-describe.each(KITS.map((k) => [k.name, k] as const))("documented error examples: %s", (_name, kit) => {
-  const examples = responseExamples(kit.name).filter((ex) => kit.calls[ex.operationId]);
-  const failures = examples.filter((ex) => ex.status >= 400);
+/** The body a client resolves to for a documented success: JSON as it is; JSONP unwrapped to its JSON. */
+function expectedResult(ex: DocumentedExample): unknown {
+  if (ex.mediaType.includes("json")) return ex.value;
+  const jsonp = /^\s*[A-Za-z_$][\w$.]*\s*\(([\s\S]*)\)\s*;?\s*$/.exec(String(ex.value));
+  if (/javascript/.test(ex.mediaType) && jsonp) return JSON.parse(jsonp[1]!);
+  return undefined;
+}
 
-  it("the spec documents errors for this provider", () => {
-    expect(failures.length).toBeGreaterThan(0);
-  });
+describe.each(KITS.map((k) => [k.name, k] as const))("documented examples: %s", (_name, kit) => {
+  const examples = responseExamples(kit.name)
+    .filter((ex) => kit.calls[ex.operationId])
+    .map((ex) => ({ ex, outcome: documentedOutcome(kit.name, ex), label: `${ex.operationId} ${ex.status} ${ex.name}` }));
+  const successes = examples.filter((e) => e.outcome.ok);
+  const failures = examples.filter((e) => !e.outcome.ok);
 
-  it.each(examples.map((ex) => [`${ex.operationId} ${ex.status} ${ex.name}`, ex] as const))("%s", async (_label, ex: DocumentedExample) => {
+  /** A fetch answering the operation under test with `body` (and everything else, e.g. Arctos' login, normally). */
+  function serving(ex: DocumentedExample, body: (received: ReturnType<typeof toReceived>) => string) {
     const meta = kit.operations[ex.operationId]!;
     const respond = kit.responder();
     const target = (rec: Recorded) => rec.method === meta.method && rec.url.pathname === kit.calls[ex.operationId]!.path;
-    const fetch = recordingFetch(async (rec, i) => {
+    return recordingFetch(async (rec, i) => {
       const received = toReceived(rec, i);
-      if (!target(rec)) return answerToResponse(await respond(received)); // Arctos' login before checkAuthToken
-      // Echo the request (credentials included) and every configured secret, raw and encoded.
-      const extra = `${JSON.parse(echo(received))} ${CONFIGURED[kit.name].flatMap((s) => [s, encodeURIComponent(s)]).join(" ")}`;
-      // JSON gets the echo in its messages; a text error page gets it appended (a 2xx text body, such as
-      // JSONP, is served as documented).
-      const body = ex.mediaType.includes("json") ? JSON.stringify(withEcho(ex.value, extra)) : ex.status >= 400 ? `${String(ex.value)} ${extra}` : String(ex.value);
-      return new Response(body, { status: ex.status, headers: { "content-type": ex.mediaType, "x-request-id": CONFIGURED[kit.name][0]! } });
+      if (!target(rec)) return answerToResponse(await respond(received));
+      return new Response(body(received), { status: ex.status, headers: { "content-type": ex.mediaType, "x-request-id": CONFIGURED[kit.name][0]! } });
     });
-    const client = kit.make({ fetch });
-    const error = await settleCollecting(`${kit.name} ${ex.operationId} ${ex.status} ${ex.name}`, () => kit.calls[ex.operationId]!.call(client));
-    if (ex.status >= 400) {
-      expect(error).toBeInstanceOf(ProviderError);
-      expect((error as ProviderError).status).toBe(ex.status);
-    } else if (error !== undefined) {
-      // A documented failure envelope under HTTP 200 (Polyv invalidSignatureHttp200, Arctos unauthorizedAccess, ...).
-      expect(error).toBeInstanceOf(ProviderError);
-    }
-    if (error !== undefined) {
-      expect(findSecrets(renderings(error), allSecrets())).toEqual([]);
-      expect(JSON.stringify(error)).toContain("[REDACTED]"); // the echo was there, and masked
+  }
+
+  it("the spec documents successes and failures for this provider", () => {
+    expect(successes.length).toBeGreaterThan(0);
+    expect(failures.filter((e) => e.ex.status >= 400).length).toBeGreaterThan(0);
+  });
+
+  it.each(successes.map((e) => [e.label, e.ex] as const))("success %s: resolves to the example's body", async (_label, ex) => {
+    const client = kit.make({ fetch: serving(ex, () => (ex.mediaType.includes("json") ? JSON.stringify(ex.value) : String(ex.value))) });
+    const result = await kit.calls[ex.operationId]!.call(client);
+    if (kit.name === "soop" && ex.operationId === "getAuthCode") {
+      // The documented 200 is the Redirect URI page a followed redirect lands on; the SDK reports where to go.
+      expect(result).toEqual({ location: (client as { authorizeUrl(): string }).authorizeUrl(), code: undefined });
+    } else {
+      expect(result).toEqual(expectedResult(ex));
     }
   });
+
+  it.each(failures.map((e) => [e.label, e.ex, e.outcome] as const))(
+    "failure %s: throws ProviderError with the documented code, and shows no secret the answer echoed",
+    async (_label, ex, outcome) => {
+      const fetch = serving(ex, (received) => {
+        // Echo the request (credentials included) and every configured secret, raw and encoded.
+        const extra = `${JSON.parse(echo(received))} ${CONFIGURED[kit.name].flatMap((s) => [s, encodeURIComponent(s)]).join(" ")}`;
+        // JSON gets the echo in its messages; a text error page gets it appended.
+        return ex.mediaType.includes("json") ? JSON.stringify(withEcho(ex.value, extra)) : `${String(ex.value)} ${extra}`;
+      });
+      const error = await settleCollecting(`${kit.name} ${ex.operationId} ${ex.status} ${ex.name}`, () => kit.calls[ex.operationId]!.call(kit.make({ fetch })));
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ provider: kit.name, operation: ex.operationId, status: ex.status, code: (outcome as { code: unknown }).code });
+      expect(findSecrets(renderings(error), allSecrets())).toEqual([]);
+      expect(JSON.stringify(error)).toContain("[REDACTED]"); // the echo was there, and masked
+    },
+  );
 });
 
-describe("documented error examples: secrets", () => {
+describe("documented examples: secrets", () => {
   it("collected every documented failure, and no error shows a secret", () => {
-    const documentedFailures = KITS.flatMap((k) => responseExamples(k.name).filter((ex) => k.calls[ex.operationId] && ex.status >= 400));
+    const documentedFailures = KITS.flatMap((k) => responseExamples(k.name).filter((ex) => k.calls[ex.operationId] && !documentedOutcome(k.name, ex).ok));
     expect(collectedErrors().length).toBeGreaterThanOrEqual(documentedFailures.length);
     expect(leaks(allSecrets())).toEqual([]);
   });
@@ -134,12 +158,12 @@ describe("logger masks secrets for every provider", () => {
     expect(ffRequest.headers.authorization).toBe("[REDACTED]");
 
     const polyv = await logEvents(KITS[1]!);
-    const pvQuery = new URL(polyv.ok.find((e) => e.type === "request" && e.url.includes("/v4/"))!.url).searchParams;
+    const pvQuery = new URL((polyv.ok.find((e) => e.type === "request" && e.url.includes("/v4/")) as Extract<LogEvent, { type: "request" }>).url).searchParams;
     expect(pvQuery.get("sign")).toBe("[REDACTED]");
     expect(pvQuery.get("appId")).toBe(SECRETS.polyv.appId); // not a secret: left readable
 
     const soop = await logEvents(soopKit);
-    const filters = soop.ok.find((e) => e.type === "request" && e.method === "GET" && e.url.includes("/filter/"))!;
+    const filters = soop.ok.find((e) => e.type === "request" && e.method === "GET" && e.url.includes("/filter/")) as Extract<LogEvent, { type: "request" }>;
     expect(new URL(filters.url).searchParams.get("client_secret")).toBe("[REDACTED]");
     const upsert = soop.ok.find((e) => e.type === "request" && e.method === "POST" && e.url.includes("/filter/")) as Extract<LogEvent, { type: "request" }>;
     expect(new URLSearchParams(upsert.body).get("client_secret")).toBe("[REDACTED]");

@@ -14,8 +14,30 @@ const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (setFlagsFromSt
 const LOGIN = flipflopKit.calls.loginMember!;
 const within = <T>(ms: number, p: Promise<T>) => Promise.race([p, new Promise<"still pending">((r) => setTimeout(() => r("still pending"), ms))]);
 
+/**
+ * Runs `call` while collecting garbage every 10 ms, and reports "still pending" if it has not settled within 3 s.
+ * Node's fetch (undici 6) follows a Request's signal through a WeakRef: if nothing holds the Request an attempt
+ * sent, the first collection unlinks it and neither the timeout nor the caller's abort reaches the request, so
+ * the call hangs. Collecting all along (not once, at a guessed moment) makes that outcome certain.
+ */
+async function underGc<T>(call: Promise<T>): Promise<T | "still pending"> {
+  let collecting = true;
+  void (async () => {
+    while (collecting) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  try {
+    return await within(3_000, call);
+  } finally {
+    collecting = false;
+  }
+}
+
 describe("bug 1: a garbage collection during an attempt disables the timeout and the caller's abort", () => {
-  // Polyv and SOOP middleware replace the Request openapi-fetch built: the replacement must still time out.
+  // Every way an attempt's Request comes to be: the named operation's first attempt (sent as openapi-fetch or a
+  // provider's middleware built it), the wire layer (copied onto the attempt's own signal) and a retry (a copy).
   it.each([
     ["flipflop.loginMember", flipflopKit, "loginMember"],
     ["polyv.saveViewerCustomFieldValues", polyvKit, "saveViewerCustomFieldValues"],
@@ -26,24 +48,48 @@ describe("bug 1: a garbage collection during an attempt disables the timeout and
     try {
       server.fault(op.path, { kind: "hang" });
       const c = (kit.make as (o: object) => never)({ baseUrl: server.url, timeoutMs: 300 });
-      const call = caught(() => op.call(c));
-      setTimeout(gc, 100);
-      expect(await within(3_000, call)).toMatchObject({ name: "TransportError", reason: "timeout" });
+      expect(await underGc(caught(() => op.call(c)))).toMatchObject({ name: "TransportError", reason: "timeout" });
     } finally {
       await server.stop();
     }
   });
 
-  it("the caller's abort still ends the call", async () => {
+  it("the wire layer (client.POST): the per-attempt timeout still fires", async () => {
+    const server = await startFaultServer({ respond: flipflopKit.responder() });
+    try {
+      server.fault(LOGIN.path, { kind: "hang" });
+      const c = flipflopKit.make({ baseUrl: server.url, timeoutMs: 300 });
+      const call = caught(() => c.POST("/v2/apps/me/members/login", { body: { appUserId: "member42" } }));
+      expect(await underGc(call)).toMatchObject({ name: "TransportError", reason: "timeout" });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("a retry's attempt: the per-attempt timeout still fires on the second request", async () => {
+    const DELETE = flipflopKit.calls.deleteMembers!;
+    const server = await startFaultServer({ respond: flipflopKit.responder() });
+    try {
+      server.fault(DELETE.path, { kind: "status", status: 503 }, { kind: "hang" });
+      const c = flipflopKit.make({ baseUrl: server.url, timeoutMs: 300, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      expect(await underGc(caught(() => DELETE.call(c)))).toMatchObject({ name: "TransportError", reason: "timeout" });
+      expect(server.count(DELETE.path)).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it.each([
+    ["a named operation", (c: ReturnType<typeof flipflopKit.make>, signal: AbortSignal) => LOGIN.call(c, { signal })],
+    ["the wire layer", (c: ReturnType<typeof flipflopKit.make>, signal: AbortSignal) => c.POST("/v2/apps/me/members/login", { body: { appUserId: "m" }, signal })],
+  ])("the caller's abort still ends the call: %s", async (_, call) => {
     const server = await startFaultServer({ respond: flipflopKit.responder() });
     try {
       server.fault(LOGIN.path, { kind: "hang" });
       const c = flipflopKit.make({ baseUrl: server.url, timeoutMs: 30_000 });
       const controller = new AbortController();
-      const call = caught(() => LOGIN.call(c, { signal: controller.signal }));
-      setTimeout(gc, 100);
-      setTimeout(() => controller.abort(), 200);
-      expect(await within(3_000, call)).toMatchObject({ name: "TransportError", reason: "aborted" });
+      setTimeout(() => controller.abort(), 300);
+      expect(await underGc(caught(() => call(c, controller.signal)))).toMatchObject({ name: "TransportError", reason: "aborted" });
     } finally {
       await server.stop();
     }

@@ -96,6 +96,12 @@ async function run(kit: Kit, id: string, init: CallInit): Promise<{ error: unkno
   }
 }
 
+/** A known valid call input (the kit's smallest valid call) and a known invalid one (plus a header location). */
+async function known(kit: Kit, id: string): Promise<Record<string, unknown>[]> {
+  const valid = seen(kit, kit.operations[id]!, await validInit(kit, id));
+  return [valid, { ...valid, header: { undeclared: "x" } }];
+}
+
 /**
  * The init each kit's smallest valid call passes to operation `id`, captured by calling it on a stand-in client (a
  * call that first asks for a code gets one from the stand-in).
@@ -111,7 +117,8 @@ async function validInit(kit: Kit, id: string): Promise<CallInit> {
 describe.each(cases)("%s", (_label, kit, id) => {
   const meta = kit.operations[id]!;
 
-  it("compiled validator, Ajv interpreting the same schema and an independent validator agree (fast-check)", () => {
+  it("compiled validator, Ajv interpreting the same schema and an independent validator agree (fast-check)", async () => {
+    const examples = (await known(kit, id)).map((input) => [input] as [unknown]);
     const schema = calls[kit.name]![id]!;
     const compiled = COMPILED[kit.name]![id]!;
     const ajv = interpret(kit.name, id);
@@ -124,7 +131,7 @@ describe.each(cases)("%s", (_label, kit, id) => {
         expect(other(input)).toBe(verdict);
         if (verdict) valid++;
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples },
     );
     // The generator reaches both sides of the line.
     expect(valid).toBeGreaterThan(0);
@@ -132,6 +139,7 @@ describe.each(cases)("%s", (_label, kit, id) => {
   });
 
   it("the client refuses exactly what the independent validator refuses, before sending; the rest is sent (fast-check)", async () => {
+    const examples = (await known(kit, id)).map((input) => [input] as [Record<string, unknown>]);
     const other = independent(calls[kit.name]![id]!);
     const seenOutcomes = { refused: 0, sent: 0 };
     await fc.assert(
@@ -151,7 +159,8 @@ describe.each(cases)("%s", (_label, kit, id) => {
           seenOutcomes.refused++;
         }
       }),
-      { numRuns: CLIENT_RUNS },
+      // Besides the random calls, always the kit's valid one and that one with a location it does not take.
+      { numRuns: CLIENT_RUNS, examples },
     );
     expect(seenOutcomes.sent).toBeGreaterThan(0);
     expect(seenOutcomes.refused).toBeGreaterThan(0);

@@ -163,9 +163,28 @@ describe("timeouts, deadline, abort, size", () => {
   });
 
   it("refuses a body over maxResponseBytes, declared or streamed", async () => {
-    const big = "x".repeat(2000);
-    const declared = client(() => new Response(JSON.stringify({ accessToken: big, streamingToken: "s" }), { headers: { "content-type": "application/json" } }), { maxResponseBytes: 1000 });
+    // Declared: a Content-Length over the limit is refused before a byte of the body is read.
+    const bytes = new TextEncoder().encode(JSON.stringify({ accessToken: "x".repeat(2000), streamingToken: "s" }));
+    const declaredBody = { pulled: 0, cancelled: false };
+    const declared = client(() => {
+      const body = new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            declaredBody.pulled++;
+            controller.enqueue(bytes);
+            controller.close();
+          },
+          cancel() {
+            declaredBody.cancelled = true;
+          },
+        },
+        { highWaterMark: 0 }, // nothing is pulled until someone reads
+      );
+      return new Response(body, { headers: { "content-type": "application/json", "content-length": String(bytes.byteLength) } });
+    }, { maxResponseBytes: 1000 });
     expect(await caught(() => login(declared.c))).toMatchObject({ name: "TransportError", reason: "too-large" });
+    expect(declaredBody).toEqual({ pulled: 0, cancelled: true });
+    // Streamed: no Content-Length, so the limit is found while reading, and reading stops there.
     let pulled = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -184,7 +203,7 @@ describe("logger", () => {
   it("logs every attempt of a retried call, with its number, and the final answer", async () => {
     const events: { type: string; attempt: number; status?: number }[] = [];
     const fetch = recordingFetch((_, i) => (i < 2 ? json({}, 503) : ok204()));
-    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast, logger: (e) => void events.push(e) });
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast, logger: (e) => void ("attempt" in e && events.push(e)) });
     await del(c);
     expect(events.map((e) => `${e.type}#${e.attempt}${"status" in e ? `:${e.status}` : ""}`)).toEqual([
       "request#1", "response#1:503", "request#2", "response#2:503", "request#3", "response#3:204",

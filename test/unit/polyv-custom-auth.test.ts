@@ -1,5 +1,5 @@
 // verifyPolyvCustomAuth: the check a customer's server runs when Polyv calls its customUri.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { verifyPolyvCustomAuth } from "../../src/polyv/index.js";
 
 // printf '%s' "6mu6166v4l21915326mu6166v4l1621843813824" | md5sum
@@ -39,8 +39,26 @@ describe("verifyPolyvCustomAuth", () => {
     expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, { now: () => T + 5000, maxSkewMs: 5000 })).toBe(true);
   });
 
-  it("uses Date.now by default (a real callback from 2021 is stale today)", () => {
-    expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign })).toBe(false);
+  describe("without options (the README's path)", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("uses Date.now in milliseconds: a genuine callback is accepted at its own time, and up to 3 minutes either side", () => {
+      vi.useFakeTimers({ toFake: ["Date"], now: T });
+      expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign })).toBe(true);
+      vi.setSystemTime(T + 3 * 60 * 1000);
+      expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign })).toBe(true);
+      vi.setSystemTime(T - 3 * 60 * 1000);
+      expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign })).toBe(true);
+    });
+
+    it("rejects the same callback once the clock is past the 3-minute skew, either way", () => {
+      vi.useFakeTimers({ toFake: ["Date"], now: T + 3 * 60 * 1000 + 1 });
+      expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign })).toBe(false);
+      vi.setSystemTime(T - 3 * 60 * 1000 - 1);
+      expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign })).toBe(false);
+    });
   });
 
   it.each([

@@ -1,4 +1,5 @@
 // The sliding-window limiter (src/core/limiter.ts) on a fake clock, with Polyv's numbers from the spec.
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { info } from "../../generated/polyv.operations.js";
 import { createSlidingWindowLimiter } from "../../src/core/limiter.js";
@@ -16,6 +17,10 @@ function fakeClock(start = 1_000) {
     },
     clearTimer: (id: unknown) => void timers.delete(id as number),
     timers,
+    /** Moves the clock without firing any timer: the moment between the window moving and the timer running. */
+    move(ms: number) {
+      t += ms;
+    },
     async advance(ms: number) {
       t += ms;
       for (;;) {
@@ -107,6 +112,41 @@ describe("createSlidingWindowLimiter", () => {
     await clock.advance(100);
     await Promise.all([a, b, c]);
     expect(order).toEqual([1, 2, 3]);
+  });
+
+  it("a newcomer does not take a freed slot while others wait, even before the limiter's timer has run", async () => {
+    const clock = fakeClock();
+    const limiter = createSlidingWindowLimiter({ limit: 1, intervalMs: 100, ...clock });
+    await limiter.acquire();
+    const waiting = track(limiter.acquire());
+    clock.move(100); // the slot is free now, but the timer that hands it to the queue has not fired yet
+    const newcomer = track(limiter.acquire());
+    await flush();
+    expect(newcomer.settled).toBe(false);
+    expect(waiting.settled).toBe(false);
+    expect(limiter.pending).toBe(2);
+    await clock.advance(0); // the timer fires: the slot goes to the caller who waited
+    expect(waiting).toEqual({ settled: true, error: undefined });
+    expect(newcomer.settled).toBe(false);
+    await clock.advance(100);
+    expect(newcomer).toEqual({ settled: true, error: undefined });
+  });
+
+  it("removes its abort listener from a caller's signal when the caller is released from the queue", async () => {
+    const clock = fakeClock();
+    const limiter = createSlidingWindowLimiter({ limit: 1, intervalMs: 100, ...clock });
+    const { signal } = new AbortController(); // long-lived: shared by every call
+    await limiter.acquire(signal);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0); // a free slot adds none
+    const queued = Array.from({ length: 3 }, () => track(limiter.acquire(signal)));
+    expect(getEventListeners(signal, "abort")).toHaveLength(3);
+    await clock.advance(100);
+    expect(queued.map((q) => q.settled)).toEqual([true, false, false]);
+    expect(getEventListeners(signal, "abort")).toHaveLength(2);
+    await clock.advance(100);
+    await clock.advance(100);
+    expect(queued.every((q) => q.settled && q.error === undefined)).toBe(true);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("rejects a queued caller whose signal aborts, and clears its timer when nobody else waits", async () => {

@@ -8,6 +8,7 @@ import { TransportError } from "../../src/index.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
 
 const body = [{ viewerId: "v", customFieldId: "f", customFieldValue: "x" }];
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 
 describe("Polyv's default rate limit", () => {
   it(`lets ${info.rateLimit.limit} requests from two clients through, then holds the next one in line`, async () => {
@@ -18,16 +19,19 @@ describe("Polyv's default rate limit", () => {
     await Promise.all(Array.from({ length: limit }, (_, i) => (i % 2 ? a : b).saveViewerCustomFieldValues({ body })));
     expect(fetch.calls).toHaveLength(limit);
 
+    const timersBefore = timers();
     const controller = new AbortController();
     const next = a.saveViewerCustomFieldValues({ body, signal: controller.signal }).catch((e: unknown) => e);
     await new Promise((r) => setImmediate(r));
     expect(sharedPolyvLimiter().pending).toBe(1); // queued, not failed
     expect(fetch.calls).toHaveLength(limit);
+    expect(timers()).toBe(timersBefore + 1); // the limiter's wake-up for when the window moves
 
     controller.abort();
     const err = await next;
     expect(err).toBeInstanceOf(TransportError);
     expect((err as TransportError).reason).toBe("aborted");
-    expect(sharedPolyvLimiter().pending).toBe(0); // and its timer is gone
+    expect(sharedPolyvLimiter().pending).toBe(0);
+    expect(timers()).toBe(timersBefore); // and its timer is gone
   });
 });

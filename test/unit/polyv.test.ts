@@ -81,10 +81,25 @@ describe("createPolyvClient: v4 (saveViewerCustomFieldValues) signs the query", 
 
   it("signs the wire layer too, replacing whatever the caller put in the credential fields", async () => {
     const { c, fetch } = make({ now: () => 1670550787318 });
-    const { data, response } = await c.POST(V4, { body: values, params: { query: { appId: "evil", sign: "X", extra: " " } } as never });
+    const forged = { appId: "evil", timestamp: "1000000000000", signatureMethod: "SHA256", sign: "X", extra: " " };
+    const { data, response } = await c.POST(V4, { body: values, params: { query: forged } as never });
     expect(response.status).toBe(200);
     expect(data).toEqual(v4Ok);
+    // An MD5 client sends no signatureMethod at all, whatever the caller put there (else: SHA256 with an MD5 sign).
     expect(query(fetch.calls[0]!)).toEqual({ appId, timestamp: "1670550787318", sign: "38C24CF5D8092C24BAA0387C619BFB4D" });
+  });
+
+  it("a SHA256 client sends its own signatureMethod and timestamp over the caller's", async () => {
+    const { c, fetch } = make({ now: () => 1660270926732, appId: "g4rqgmmjuo", signatureMethod: "SHA256" });
+    const forged = { appId: "evil", timestamp: "1000000000000", signatureMethod: "MD5", sign: "X" };
+    await c.POST(V4, { body: values, params: { query: forged } as never });
+    // printf '%s' "${S}appIdg4rqgmmjuosignatureMethodSHA256timestamp1660270926732${S}" | sha256sum
+    expect(query(fetch.calls[0]!)).toEqual({
+      appId: "g4rqgmmjuo",
+      timestamp: "1660270926732",
+      signatureMethod: "SHA256",
+      sign: "5076B07CE48E7DC7B914D4C796F96B8670D9922DD5FFF9B946D85813FF96E89F",
+    });
   });
 
   it("refuses a clock that does not give 13-digit milliseconds, before sending", async () => {
@@ -161,6 +176,19 @@ describe("createPolyvClient: v2 (updateChannelOauthCustom) signs the form body",
       sign: "FB2039602CEAA6BCAC267E569047BB584D206A6EF54CCB25282663ACDD2B7ABF",
     });
     expect(fetch.calls[0]!.url.search).toBe("");
+  });
+
+  it("replaces every credential field the caller put in the form (appId, timestamp, signatureMethod, sign)", async () => {
+    const { c, fetch } = make({ now });
+    const forged = { appId: "evil", timestamp: "1000000000000", signatureMethod: "SHA256", sign: "X" };
+    await c.POST(V2, { params: { path: { userId } }, body: { customUri: "https://example.com/auth", ...forged } as never });
+    // printf '%s' "${S}appIdfrlr1zazn3customUrihttps://example.com/authtimestamp1621843813824${S}"
+    expect(form(fetch.calls[0]!)).toEqual({
+      customUri: "https://example.com/auth",
+      appId,
+      timestamp: "1621843813824",
+      sign: "EC9AEADE78208FD18A6AC89595CDC1FE",
+    });
   });
 
   it("signs the wire layer's plain-object body as a form too", async () => {
