@@ -7,6 +7,7 @@ import type { LogEvent } from "../../src/core/logger.js";
 import { ConfigError } from "../../src/index.js";
 import { createRedisStore } from "../../src/redis/index.js";
 import { startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { busiestWindow } from "../helpers/windows.js";
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -15,17 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-/** The most start times within any window of `ms` (a sliding count over sorted times). */
-export function busiestWindow(times: number[], ms: number): number {
-  const sorted = [...times].sort((x, y) => x - y);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe("store.limiter", () => {
   it("refuses options it can not honour, naming them", () => {
