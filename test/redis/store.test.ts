@@ -9,18 +9,12 @@ import { createRedisStore, type RedisStore } from "../../src/redis/index.js";
 import { createSoopClient } from "../../src/soop/index.js";
 import { createFakeSoop } from "../../src/testing/index.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
-import { startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { useRedisServer } from "../helpers/redis-server.js";
 
 const KEY = new Uint8Array(32).map((_, i) => i * 7 + 3);
 const OTHER_KEY = new Uint8Array(32).fill(9);
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await startRedis();
-}, 30_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const redis = useRedisServer();
 
 type Kind = "node-redis" | "ioredis";
 interface Conn {
@@ -32,12 +26,12 @@ interface Conn {
 async function connect(kind: Kind): Promise<Conn> {
   if (kind === "node-redis") {
     // No offline queue: while Redis is down, commands fail at once instead of waiting for a reconnect.
-    const client = createClient({ url: server.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
+    const client = createClient({ url: redis.current.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
     client.on("error", () => undefined);
     await client.connect();
     return { client, raw: (...args) => client.sendCommand(args), close: async () => void (await client.close().catch(() => undefined)) };
   }
-  const client = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50, lazyConnect: true });
+  const client = new Redis(redis.current.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50, lazyConnect: true });
   client.on("error", () => undefined);
   await client.connect();
   return { client, raw: (...args) => client.call(args[0]!, ...args.slice(1)), close: async () => void client.disconnect() };
@@ -204,7 +198,7 @@ describe("when Redis is unreachable", () => {
     const fetch = recordingFetch(() => json({ result: 1, msg: "ok" }));
     const soop = createSoopClient({ clientId: "cid", clientSecret: "csecret", baseUrl: "https://openapi.example", fetch, store, storeKey: "k" });
     await store.set("k", { accessToken: "a", refreshToken: "r", expiresAt: Date.now() + 3_600_000 });
-    await server.stop();
+    await redis.current.stop();
     try {
       const started = Date.now();
       const err = await soop.resetStreamKey().catch((e: unknown) => e);
@@ -214,7 +208,7 @@ describe("when Redis is unreachable", () => {
       expect(Date.now() - started).toBeLessThan(3000);
       expect(fetch.calls).toHaveLength(0); // nothing half-done at the provider
     } finally {
-      await server.start();
+      await redis.current.start();
     }
     await new Promise((r) => setTimeout(r, 300)); // the client reconnects
     await store.set("k", { accessToken: "a2", refreshToken: "r2", expiresAt: Date.now() + 3_600_000 });

@@ -3,7 +3,9 @@
 // bundle — while no provider subpath's bundle contains any of the fakes or their wire validators.
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+// @ts-expect-error plain ESM helper shared with the scripts
+import { launchChromium } from "../../scripts/lib/chromium.mjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../helpers/spec.js";
 
@@ -70,7 +72,7 @@ describe("streamspec/testing in a browser bundle", () => {
       logLevel: "silent",
     });
     code = result.outputFiles[0]!.text;
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

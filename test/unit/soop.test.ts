@@ -7,6 +7,7 @@ import { createSoopClient, operations, type SoopClient } from "../../src/soop/in
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import type { LogEvent } from "../../src/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
+import { soopCalls } from "../helpers/soop-calls.js";
 import { caught, expectNoSecrets } from "../helpers/secrets.js";
 import { createFakeSoop, type FakeSoop } from "../../src/testing/index.js";
 
@@ -26,24 +27,7 @@ const make = (respond: Parameters<typeof recordingFetch>[0], extra: object = {})
 const form = (r: Recorded) => Object.fromEntries(new URLSearchParams(r.body));
 const ok = () => json({ result: 1, msg: "Success" });
 
-/** The smallest valid call of every operation. */
-const calls: Record<keyof typeof operations, (c: SoopClient) => Promise<unknown>> = {
-  getAuthCode: (c) => c.getAuthCode(),
-  issueAuthCode: (c) => c.issueAuthCode({ body: { auth_type: "api", certification_number: 111111 } }),
-  issueToken: (c) => c.issueToken({ body: { grant_type: "authorization_code", code: "code-1234" } }),
-  getRtmpInfo: (c) => c.getRtmpInfo({ body: { platform_type: "SOOP" } }),
-  updateBroadcastInfo: (c) => c.updateBroadcastInfo({ body: { title: "Late night" } }),
-  resetStreamKey: (c) => c.resetStreamKey(),
-  listBroadcasts: (c) => c.listBroadcasts(),
-  getAquaComponent: (c) => c.getAquaComponent({ body: { platform_type: "pc", component_type: "chat" } }),
-  upsertFilter: (c) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "toto", reason: "spam" } }),
-  deleteFilter: (c) => c.deleteFilter({ params: { path: { type: "streamer" } }, body: { black_id: "soop1" } }),
-  listFilters: (c) => c.listFilters({ params: { path: { type: "category" } } }),
-  listCategories: (c) => c.listCategories({ params: { query: { locale: "en_US" } } }),
-  getEmbedInfo: (c) => c.getEmbedInfo({ params: { query: { vod_url: "https://vod.sooplive.co.kr/player/71021072" } } }),
-  postEmbedInfo: (c) => c.postEmbedInfo({ body: { vod_url: "https://vod.sooplive.co.kr/player/71021072", width: 640 } }),
-  getStationInfo: (c) => c.getStationInfo(),
-};
+const calls = soopCalls;
 
 describe("createSoopClient: credentials", () => {
   it("covers every operation of the spec", () => {
