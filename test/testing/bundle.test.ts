@@ -1,15 +1,12 @@
 // Where the fakes may go and where they may not: an esbuild browser bundle of streamspec/testing loads and answers
 // in Chromium through `fetch` — the loopback server, which needs Node, is loaded only when listen() runs and is in no
-// bundle — while no provider subpath's bundle contains any of the fakes or their wire validators.
-import { join } from "node:path";
+// bundle. (That no provider subpath's bundle contains the fakes: test/package/isolation.test.ts.)
 import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 // @ts-expect-error plain ESM helper shared with the scripts
 import { launchChromium } from "../../scripts/lib/chromium.mjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../helpers/spec.js";
-
-const PROVIDERS = ["flipflop", "polyv", "soop", "arctos"];
 
 /** What the page runs: every fake answering over its in-process fetch, the way a browser test would use it. */
 const PAGE = `
@@ -98,22 +95,4 @@ describe("streamspec/testing in a browser bundle", () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
-});
-
-describe("no provider subpath bundles the fakes", () => {
-  it.each(PROVIDERS)("%s", async (provider) => {
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: [join(root, "src", provider, "index.ts")],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      write: false,
-      metafile: true,
-      logLevel: "silent",
-    });
-    const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.some((p) => p.startsWith(`src/${provider}/`))).toBe(true); // the check looks at the right bundle
-    expect(inputs.filter((p) => p.includes("src/testing/") || p.includes(".wire-validators."))).toEqual([]);
-  });
 });
