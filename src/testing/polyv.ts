@@ -84,10 +84,9 @@ export interface FakePolyv extends Fake<PolyvOperationId> {
   simulateViewerVisit(options: ViewerVisitOptions): Promise<ViewerVisit>;
 }
 
-/** Polyv blocks an IP that goes over its budget for 5 minutes (the spec's description, from providers.md). */
-const BLOCK_MS = 5 * 60 * 1000;
-/** `timestamp` is valid for 3 minutes (documented). */
-const TIMESTAMP_WINDOW_MS = 3 * 60 * 1000;
+/** How long Polyv blocks an IP that went over its budget, and how long a `timestamp` is valid (the spec's facts). */
+const BLOCK_MS = info.rateLimit.blockMs;
+const TIMESTAMP_WINDOW_MS = info.timestampValidMs;
 const QPS = "qps exceeds number of calls";
 const DOC_CHANNEL = "2191532";
 
