@@ -10,7 +10,7 @@ import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions
 import type { Redactor } from "./redact.js";
 import { resolveRetryPolicy } from "./retry.js";
 import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
-import { createTransport, type Limiter } from "./transport.js";
+import { bufferedText, createTransport, type Limiter } from "./transport.js";
 import { validateCall } from "./validate-call.js";
 import type { ValidatorIndex } from "./validate.js";
 
@@ -91,6 +91,18 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
   wire.use(formBodyMiddleware(operations));
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
+  // Middleware the app adds may read response bodies: while any that can is registered, the named operations
+  // leave every Response readable (see `handover` in call()).
+  const readers = new Set<Middleware>();
+  const { use, eject } = wire;
+  wire.use = (...added) => {
+    for (const m of added) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
+    use(...added);
+  };
+  wire.eject = (...removed) => {
+    for (const m of removed) readers.delete(m);
+    eject(...removed);
+  };
 
   const methods: Record<string, (init?: CallInit) => Promise<unknown>> = {};
   for (const [id, meta] of Object.entries(operations)) {
@@ -111,14 +123,18 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const follow = () => link.abort(callerSignal!.reason);
     if (callerSignal?.aborted) follow();
     else callerSignal?.addEventListener("abort", follow, { once: true });
-    const first: FirstAttempt = { controller: link, caller: callerSignal };
-    const base = { ...init, signal: link.signal, [FIRST_ATTEMPT]: first };
+    // The transport reads every body whole (its limits cover the read); a success is parsed here from the bytes it
+    // kept instead of from a copy of the Response (openapi-fetch leaves the body alone with parseAs "stream").
+    const handover = readers.size === 0 && init.middleware === undefined && (init.parseAs ?? "json") === "json";
+    const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
+    const base = { ...init, signal: link.signal, [FIRST_ATTEMPT]: first, ...(handover ? { parseAs: "stream" } : {}) };
     const fetchInit = meta.body?.contentType === FORM
       ? { ...base, bodySerializer: formSerializer, headers: { ...(init.headers as object), "Content-Type": FORM } }
       : base;
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await wire.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
+      if (handover && result.response.ok) result = { data: await successBody(result.response, meta.method), response: result.response };
     } catch (error) {
       throw thrownError({ provider, operation: id, redactor }, error);
     } finally {
@@ -142,6 +158,14 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   }
 
   return Object.assign(wire, methods) as unknown as ProviderClient<Paths, Ops, Ids>;
+}
+
+/** A success body as openapi-fetch's default (`parseAs: "json"`) reads it, from the transport's bytes when it has them. */
+async function successBody(response: Response, method: string): Promise<unknown> {
+  const length = response.headers.get("content-length");
+  if (response.status === 204 || method === "HEAD" || (length === "0" && !response.headers.get("transfer-encoding")?.includes("chunked"))) return undefined;
+  const text = bufferedText(response) ?? (await response.text());
+  return length || text ? JSON.parse(text) : undefined;
 }
 
 interface ErrorContext {

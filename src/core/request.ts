@@ -12,6 +12,13 @@ export interface FirstAttempt {
   controller: AbortController;
   /** The caller's own signal, the one whose abort means "aborted". */
   caller: AbortSignal | undefined;
+  /** The operation the SDK layer is calling, so the transport need not find it again from the URL. */
+  operation?: string;
+  /**
+   * The caller reads a successful body from the transport's buffer (`bufferedText`), not from the Response: the
+   * transport may then hand over the Response it read instead of building a copy of it.
+   */
+  handover?: boolean;
 }
 
 export function firstAttemptOf(request: Request): FirstAttempt | undefined {

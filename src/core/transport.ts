@@ -3,7 +3,7 @@
 // share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
 import { TransportError } from "./errors.js";
 import { logError, logRequest, logResponse, type Logger } from "./logger.js";
-import { firstAttemptOf } from "./request.js";
+import { firstAttemptOf, type FirstAttempt } from "./request.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import type { Redactor } from "./redact.js";
 import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy } from "./retry.js";
@@ -33,6 +33,8 @@ interface Route {
   pattern: RegExp;
 }
 
+type Found = Pick<Route, "id" | "meta">;
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -59,7 +61,11 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   const fail = (operation: string | undefined, reason: TransportError["reason"], message: string, cause?: unknown) =>
     new TransportError({ provider: cfg.provider, operation, reason, message, cause, redactor: cfg.redactor });
 
-  function routeOf(request: Request): Route | undefined {
+  // A named operation says which it is (FirstAttempt.operation); only the wire layer's requests are traced back
+  // from their URL.
+  function routeOf(request: Request, owned: FirstAttempt | undefined): Found | undefined {
+    const id = owned?.operation;
+    if (id !== undefined && Object.hasOwn(cfg.operations, id)) return { id, meta: cfg.operations[id]! };
     const pathname = new URL(request.url).pathname;
     return routes.get(request.method)?.find((r) => r.pattern.test(pathname));
   }
@@ -70,12 +76,12 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   };
 
   async function send(original: Request): Promise<Response> {
-    const route = routeOf(original);
-    const op = route?.id;
-    const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
     // A named operation hands over its first attempt's controller (see firstAttempt): that Request can go out
     // as it is instead of being copied, and the caller's own signal is the one that means "aborted".
     const owned = firstAttemptOf(original);
+    const route = routeOf(original, owned);
+    const op = route?.id;
+    const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
     // A call without a signal of its own gets one that never aborts, made per call: one made at module scope would
     // belong to whichever Worker request touched it first (workerd refuses I/O objects across requests).
     const userSignal = owned ? (owned.caller ?? new AbortController().signal) : original.signal;
@@ -118,7 +124,11 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);
         const sent = await fetchOnce(sending);
         if (cfg.logger) logResponse(cfg.logger, cfg.redactor, sending, sent, attempt + 1);
-        response = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
+        const bytes = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
+        // The whole body is read inside the attempt either way, so the timeout and the retries cover it. A named
+        // operation reads a success from these bytes (bufferedText): the Response it came in can be handed over
+        // as it is. Everyone else (the wire layer, an error status, a middleware that reads bodies) gets a copy.
+        response = owned?.handover && sent.ok ? keep(sent, bytes) : copy(sent, bytes);
       } catch (error) {
         if (error instanceof TransportError) failure = error;
         else if (userSignal.aborted) failure = fail(op, "aborted", "the request was aborted", userSignal.reason);
@@ -159,13 +169,13 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
 const RETRYABLE_FAILURES = new Set<TransportError["reason"]>(["network", "timeout"]);
 
 /** Reads the whole body (the timeout covers it) and refuses bodies over the limit without buffering them. */
-async function readBounded(response: Response, limit: number, tooLarge: () => TransportError): Promise<Response> {
+async function readBounded(response: Response, limit: number, tooLarge: () => TransportError): Promise<Uint8Array | undefined> {
   const declared = Number(response.headers.get("content-length"));
   if (declared > limit) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge();
   }
-  if (!response.body) return response;
+  if (!response.body) return undefined;
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -179,10 +189,21 @@ async function readBounded(response: Response, limit: number, tooLarge: () => Tr
     }
     chunks.push(value);
   }
-  const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  return chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+}
+
+/** The Response whose body was read into `bytes`, kept as it is: its bytes are what `bufferedText` gives. */
+function keep(response: Response, bytes: Uint8Array | undefined): Response {
+  if (bytes !== undefined) buffered.set(response, bytes);
+  return response;
+}
+
+/** A readable copy of a Response whose body was read into `bytes`. */
+function copy(response: Response, bytes: Uint8Array | undefined): Response {
+  if (bytes === undefined) return response;
   const empty = response.status === 204 || response.status === 304;
-  const bounded = new Response(empty ? null : (body as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
-  if (!empty) buffered.set(bounded, body);
+  const bounded = new Response(empty ? null : (bytes as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+  if (!empty) buffered.set(bounded, bytes);
   return bounded;
 }
 
