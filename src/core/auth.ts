@@ -16,10 +16,14 @@ export function headerCredential(
 ): Middleware {
   const lookup = operationLookup(operations);
   return {
-    async onRequest({ request, schemaPath }) {
+    onRequest({ request, schemaPath }) {
       const wanted = lookup(request.method, schemaPath)?.[1].credentials.find(wants);
       if (!wanted) return undefined;
-      request.headers.set(typeof header === "string" ? header : header(wanted), await value());
+      const name = typeof header === "string" ? header : header(wanted);
+      const got = value();
+      // A value at hand is set at once; only one that has to be fetched (a token) makes this step wait.
+      if (typeof got === "string") request.headers.set(name, got);
+      else return got.then((v) => void request.headers.set(name, v));
       return undefined;
     },
   };

@@ -89,7 +89,8 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     logger: options.logger,
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
-  wire.use(formBodyMiddleware(operations));
+  // Only a provider with form operations needs it (every middleware costs each call an await in openapi-fetch).
+  if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(formBodyMiddleware(operations));
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
   // Middleware the app adds may read response bodies: while any that can is registered, the named operations
   // leave every Response readable (see `handover` in call()).
