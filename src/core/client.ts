@@ -1,7 +1,7 @@
 // The client factory every provider uses: an openapi-fetch client for the provider's `paths` (the wire layer)
 // plus one method per operationId (the SDK layer) that validates input, calls the wire layer and turns every
 // failure into one of the error classes.
-import createClient, { type Client, type FetchOptions, type Middleware } from "openapi-fetch";
+import createClient, { createQuerySerializer, type Client, type FetchOptions, type Middleware } from "openapi-fetch";
 import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from "openapi-typescript-helpers";
 import { ProviderError, StreamspecError, TransportError, ValidationError } from "./errors.js";
 import { FORM, formBodyMiddleware, formSerializer } from "./form.js";
@@ -34,7 +34,22 @@ export interface ProviderHooks {
   failure(body: unknown, status: number, response: Response): Failure | undefined;
   /** Fills in per-call defaults (e.g. a path parameter from the factory) before validation. */
   prepare?(operationId: string, init: CallInit): CallInit | Promise<CallInit>;
+  /**
+   * For a named operation: steps that add the provider's credentials to the query string and form text as
+   * openapi-fetch serialises them, so the Request is built complete. Rebuilding a Request in middleware costs
+   * a new Request, a body stream and a signal; the middleware stays for the wire layer and skips requests
+   * built this way (FirstAttempt.finished). Undefined: the middleware does it.
+   */
+  finish?(operationId: string, meta: OperationMeta): Finish | undefined | Promise<Finish | undefined>;
 }
+
+/** What ProviderHooks.finish adds: each step takes the serialised text and returns it with the credentials in. */
+export interface Finish {
+  query?: (search: string) => string;
+  form?: (text: string) => string;
+}
+
+const serializeQuery = createQuerySerializer();
 
 export interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
@@ -127,13 +142,23 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     // The transport reads every body whole (its limits cover the read); a success is parsed here from the bytes it
     // kept instead of from a copy of the Response (openapi-fetch leaves the body alone with parseAs "stream").
     const handover = readers.size === 0 && init.middleware === undefined && (init.parseAs ?? "json") === "json";
-    const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
-    const base = { ...init, signal: link.signal, [FIRST_ATTEMPT]: first, ...(handover ? { parseAs: "stream" } : {}) };
-    const fetchInit = meta.body?.contentType === FORM
-      ? { ...base, bodySerializer: formSerializer, headers: { ...(init.headers as object), "Content-Type": FORM } }
-      : base;
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
+      // A caller's own serialisers are left alone, and so is the middleware's way of adding credentials. What
+      // finish throws (a token that could not be had) is handled as the middleware's failure was.
+      const pending = hooks.finish && init.querySerializer === undefined && init.bodySerializer === undefined ? hooks.finish(id, meta) : undefined;
+      const finish = pending instanceof Promise ? await pending : pending;
+      const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover, finished: finish !== undefined };
+      const fetchInit: CallInit = { ...init, signal: link.signal, [FIRST_ATTEMPT]: first };
+      if (handover) fetchInit.parseAs = "stream";
+      const toText = finish?.form;
+      if (meta.body?.contentType === FORM || toText) {
+        fetchInit.bodySerializer = toText ? (body: unknown) => toText(formSerializer(body)) : formSerializer;
+        fetchInit.headers = { ...(init.headers as object), "Content-Type": FORM };
+        if (toText) fetchInit.body ??= {}; // openapi-fetch serialises only a body it was given
+      }
+      const toSearch = finish?.query;
+      if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
       result = await wire.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
       if (handover && result.response.ok) result = { data: await successBody(result.response, meta.method), response: result.response };
     } catch (error) {

@@ -94,7 +94,9 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       if (userSignal?.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
       if (cfg.limiter) {
         // An abort while queued for a slot is an abort, not a network failure.
-        await cfg.limiter.acquire(userSignal).catch((reason: unknown) => {
+        // The limiter is always handed a signal; one that never aborts when the caller gave none, made per call
+        // (one made at module scope would belong to whichever Worker request touched it first).
+        await cfg.limiter.acquire(userSignal ?? new AbortController().signal).catch((reason: unknown) => {
           throw userSignal?.aborted ? fail(op, "aborted", "the request was aborted", reason) : reason;
         });
       }

@@ -88,7 +88,7 @@ export function createSoopClient(options: SoopOptions): SoopClient {
   const client: Base = createProviderClient<Paths, Operations, keyof typeof operations>(
     { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
-    { redactor, middleware: [credentials, jsonpMiddleware(operations)], failure: soopFailure },
+    { redactor, middleware: [credentials.middleware, jsonpMiddleware(operations)], failure: soopFailure, finish: credentials.finish },
   );
 
   const authorizeUrl = () => {
