@@ -41,12 +41,23 @@ export interface ProviderHooks {
    * built this way (FirstAttempt.finished). Undefined: the middleware does it.
    */
   finish?(operationId: string, meta: OperationMeta): Finish | undefined | Promise<Finish | undefined>;
+  /**
+   * The middleware a named operation still needs once `finish` has built its Request complete (e.g. SOOP's JSONP
+   * reader). Such calls go through a second openapi-fetch client over the same transport that holds only these and
+   * the app's own middleware: openapi-fetch's middleware loop (an await per middleware, an id, a frozen options
+   * object) is then skipped entirely when there are none.
+   */
+  finishedMiddleware?: Middleware[];
 }
 
-/** What ProviderHooks.finish adds: each step takes the serialised text and returns it with the credentials in. */
+/**
+ * What ProviderHooks.finish adds: each step takes the serialised text and returns it with the credentials in;
+ * `headers` are set over the caller's (as the middleware's `headers.set` would).
+ */
 export interface Finish {
   query?: (search: string) => string;
   form?: (text: string) => string;
+  headers?: Readonly<Record<string, string>>;
 }
 
 const serializeQuery = createQuerySerializer();
@@ -104,6 +115,9 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     logger: options.logger,
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
+  // Named operations whose credentials `finish` adds go through this one (see ProviderHooks.finishedMiddleware).
+  const finished = hooks.finish ? createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers }) : undefined;
+  if (finished && hooks.finishedMiddleware?.length) finished.use(...hooks.finishedMiddleware);
   // Only a provider with form operations needs it (every middleware costs each call an await in openapi-fetch).
   if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(formBodyMiddleware(operations));
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
@@ -114,10 +128,12 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   wire.use = (...added) => {
     for (const m of added) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
     use(...added);
+    finished?.use(...added);
   };
   wire.eject = (...removed) => {
     for (const m of removed) readers.delete(m);
     eject(...removed);
+    finished?.eject(...removed);
   };
 
   const methods: Record<string, (init?: CallInit) => Promise<unknown>> = {};
@@ -159,7 +175,8 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       }
       const toSearch = finish?.query;
       if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
-      result = await wire.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
+      if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
+      result = await (finish && finished ? finished : wire).request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
       if (handover && result.response.ok) result = { data: await successBody(result.response, meta.method), response: result.response };
     } catch (error) {
       throw thrownError({ provider, operation: id, redactor }, error);
@@ -184,6 +201,15 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   }
 
   return Object.assign(wire, methods) as unknown as ProviderClient<Paths, Ops, Ids>;
+}
+
+/** The caller's headers (an object or a Headers) with `set` set over them: later wins, case-insensitively, as in openapi-fetch. */
+function withHeaders(headers: CallInit["headers"], set: Readonly<Record<string, string>>): CallInit["headers"] {
+  if (headers === undefined) return set;
+  if (!(headers instanceof Headers)) return { ...(headers as Record<string, string>), ...set }; // openapi-fetch sets them in order
+  const merged = new Headers(headers);
+  for (const [name, value] of Object.entries(set)) merged.set(name, value);
+  return merged;
 }
 
 /** A success body as openapi-fetch's default (`parseAs: "json"`) reads it, from the transport's bytes when it has them. */

@@ -172,12 +172,21 @@ const RETRYABLE_FAILURES = new Set<TransportError["reason"]>(["network", "timeou
 
 /** Reads the whole body (the timeout covers it) and refuses bodies over the limit without buffering them. */
 async function readBounded(response: Response, limit: number, tooLarge: () => TransportError): Promise<Uint8Array | undefined> {
-  const declared = Number(response.headers.get("content-length"));
+  const length = response.headers.get("content-length");
+  const declared = length === null || length === "" ? NaN : Number(length);
   if (declared > limit) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge();
   }
   if (!response.body) return undefined;
+  // A declared length within the limit: one internal read instead of a reader loop (undici holds a network body
+  // to its Content-Length). A Response from a custom fetch may declare less than it carries, so the size is
+  // checked again once read.
+  if (Number.isSafeInteger(declared)) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge();
+    return bytes;
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

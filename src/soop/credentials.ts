@@ -57,7 +57,8 @@ export function fieldCredentials(operations: OperationIndex, sources: Credential
     },
     async finish(id) {
       const meta = operations[id];
-      if (!meta?.credentials.length) return undefined;
+      if (!meta) return undefined;
+      if (!meta.credentials.length) return {}; // nothing to add: built complete as it is
       const { query, body } = await fieldsOf(id, meta);
       const add = (fields: Record<string, string>) =>
         Object.keys(fields).length
