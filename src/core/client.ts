@@ -124,14 +124,19 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   // Middleware the app adds may read response bodies: while any that can is registered, the named operations
   // leave every Response readable (see `handover` in call()).
   const readers = new Set<Middleware>();
+  // Middleware the app adds may also replace a Request (losing what the transport knows of the call): while any
+  // is registered, the caller's signal goes into the Request too, as it would without the transport's help.
+  const added = new Set<Middleware>();
   const { use, eject } = wire;
-  wire.use = (...added) => {
-    for (const m of added) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
-    use(...added);
-    finished?.use(...added);
+  wire.use = (...more) => {
+    for (const m of more) added.add(m);
+    for (const m of more) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
+    use(...more);
+    finished?.use(...more);
   };
   wire.eject = (...removed) => {
     for (const m of removed) readers.delete(m);
+    for (const m of removed) added.delete(m);
     eject(...removed);
     finished?.eject(...removed);
   };
@@ -165,7 +170,10 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       const pending = hooks.finish && init.querySerializer === undefined && init.bodySerializer === undefined ? hooks.finish(id, meta) : undefined;
       const finish = pending instanceof Promise ? await pending : pending;
       const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover, finished: finish !== undefined };
-      const fetchInit: CallInit = { ...init, signal: link.signal, [FIRST_ATTEMPT]: first };
+      // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
+      // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
+      const inRequest = added.size > 0 || init.middleware !== undefined ? link.signal : undefined;
+      const fetchInit: CallInit = { ...init, signal: inRequest, [FIRST_ATTEMPT]: first };
       if (handover) fetchInit.parseAs = "stream";
       const toText = finish?.form;
       if (meta.body?.contentType === FORM || toText) {

@@ -30,6 +30,14 @@ export function firstAttemptOf(request: Request): FirstAttempt | undefined {
   return (request as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT];
 }
 
+/** A copy of `from` to send again later (request.clone()), still known to the transport as the same call's. */
+export function cloneRequest(from: Request): Request {
+  const copy = from.clone();
+  const first = firstAttemptOf(from);
+  if (first) (copy as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT] = first;
+  return copy;
+}
+
 /**
  * A replacement for `from` at `url` with `init` (method, headers, body), keeping its first-attempt controller.
  * The replacement follows that controller's signal directly: Node's fetch links following signals through
@@ -48,7 +56,8 @@ export function rebuild(from: Request, url: URL | string, init: Omit<RequestInit
     mode: from.mode,
     referrerPolicy: from.referrerPolicy,
     ...init,
-    signal: first ? first.controller.signal : from.signal,
+    // A named operation's attempt gets its signal from the transport (fetch(request, { signal })).
+    signal: first ? undefined : from.signal,
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
   if (first) (next as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT] = first;

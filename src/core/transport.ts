@@ -105,32 +105,48 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       const budget = Math.min(cfg.timeoutMs, remaining);
       const reuse = owned !== undefined && attempt === 0;
       const controller = reuse ? owned.controller : new AbortController();
-      const onAbort = () => controller.abort(userSignal!.reason);
-      if (!reuse) userSignal?.addEventListener("abort", onAbort, { once: true });
+      // A named operation's first attempt sends the Request openapi-fetch built, which carries no signal of ours:
+      // the attempt's signal goes to fetch beside it (`fetch(request, { signal })`, which every fetch honours;
+      // fetch builds its own Request from the two anyway, and that one follows this signal directly). A fetch that
+      // heeds only the Request's own signal is not waited for past the timeout or an abort either: the attempt
+      // also ends when `stop` is called (its Promise.race below).
+      let stop: ((reason: unknown) => void) | undefined;
+      const onAbort = () => {
+        controller.abort(userSignal!.reason);
+        stop?.(userSignal!.reason);
+      };
+      userSignal?.addEventListener("abort", onAbort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         controller.abort();
+        stop?.(controller.signal.reason);
       }, budget);
 
       const current = next;
       if (retry && spare && attempt < retry.maxRetries) next = spare.clone();
       let failure: TransportError | undefined;
       let response: Response | undefined;
+      // Every other attempt sends a copy of its Request on the attempt's own signal.
       // Node's fetch (undici) follows a Request's signal through a WeakRef: a Request nobody references can be
       // collected mid-flight, and then neither the timeout nor the caller's abort reaches it. `sending` is read
       // again after the fetch (logging, the error path), which keeps it alive until the attempt settles;
       // test/reliability/src-fixes.test.ts ("bug 1") hangs if an attempt's Request is held by nothing else.
       const sending = reuse ? current : new Request(current, { signal: controller.signal });
-      try {
+      const exchange = async (): Promise<Response> => {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);
-        const sent = await fetchOnce(sending);
+        const sent = await (reuse ? fetchOnce(sending, { signal: controller.signal }) : fetchOnce(sending));
         if (cfg.logger) logResponse(cfg.logger, cfg.redactor, sending, sent, attempt + 1);
         const bytes = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
         // The whole body is read inside the attempt either way, so the timeout and the retries cover it. A named
         // operation reads a success from these bytes (bufferedText): the Response it came in can be handed over
         // as it is. Everyone else (the wire layer, an error status, a middleware that reads bodies) gets a copy.
-        response = owned?.handover && sent.ok ? keep(sent, bytes) : copy(sent, bytes);
+        return owned?.handover && sent.ok ? keep(sent, bytes) : copy(sent, bytes);
+      };
+      try {
+        response = reuse
+          ? await Promise.race([exchange(), new Promise<never>((_, reject) => void (stop = reject))])
+          : await exchange();
       } catch (error) {
         if (error instanceof TransportError) failure = error;
         else if (userSignal?.aborted) failure = fail(op, "aborted", "the request was aborted", userSignal.reason);
