@@ -112,6 +112,8 @@ async function stubSection(results) {
       sdkOverBare: figure(r.sdkOverBare, "x (time per call)", TARGETS.stubSdkOverBare),
       wireOverBare: figure(r.wireOverBare, "x (time per call)"),
       rawOverBare: figure(r.rawOverBare, "x (time per call)"),
+      axiosOverBare: figure(r.axiosOverBare, "x (time per call)"),
+      kyOverBare: figure(r.kyOverBare, "x (time per call)"),
     };
   }
 }
@@ -130,6 +132,8 @@ async function loopbackSection(results) {
             opsPerSecond: Object.fromEntries(Object.entries(x.usPerCall).map(([v, t]) => [v, ops(t)])),
             sdkOverBare: figure(x.sdkOverBare, "x (time per call)", TARGETS.loopbackSdkOverBare),
             rawOverBare: figure(x.rawOverBare, "x (time per call)"),
+            axiosOverBare: figure(x.axiosOverBare, "x (time per call)"),
+            kyOverBare: figure(x.kyOverBare, "x (time per call)"),
           },
         ]),
       );
@@ -253,6 +257,21 @@ function printTable(results) {
       }
     }
     out.push(table(["provider", "conc.", "sdk", "bare openapi-fetch", "raw fetch", "sdk/bare", "raw/bare", "target"], rows, { align: [false, true, true, true, true, true, true, false] }));
+  }
+  if (P.flipflop?.stub || P.flipflop?.loopback) {
+    // Where streamspec stands among the ways to make the same call: time per call ÷ bare openapi-fetch, lowest first.
+    out.push("\nPeers, same run, same calls (time per call ÷ bare openapi-fetch, median; lower is faster). axios: a hand-written SDK on axios, as Polyv's official TypeScript SDK is; ky: fetch wrapper with retries and timeouts");
+    const PEERS = [["sdk", "streamspec"], ["raw", "raw fetch"], ["axios", "axios"], ["ky", "ky"]];
+    const rows = [];
+    for (const p of PROVIDERS) {
+      const places = [["stub", P[p].stub], ...Object.entries(P[p].loopback ?? {}).map(([c, x]) => [`loopback c=${c.replace("concurrency", "")}`, x])];
+      for (const [where, x] of places) {
+        if (!x) continue;
+        const ranked = [["bare openapi-fetch", 1], ...PEERS.map(([v, name]) => [name, x[`${v}OverBare`]?.median])].filter(([, r]) => Number.isFinite(r)).sort((a, b) => a[1] - b[1]);
+        rows.push([p, where, ...PEERS.map(([v]) => `${fixed(x[`${v}OverBare`]?.median)}x`), ranked.map(([name]) => name).join(" < ")]);
+      }
+    }
+    out.push(table(["provider", "where", "streamspec", "raw fetch", "axios", "ky", "fastest first"], rows, { align: [false, false, true, true, true, true, false] }));
   }
   if (results.signing) {
     out.push("\n3. Polyv signing, signPolyvParams MD5 (signatures/s)");

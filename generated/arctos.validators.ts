@@ -9,7 +9,6 @@ import type { ValidatorIndex } from "../src/core/validate.js";
 
 // validators:group:0
 var op0 = validate20;
-var schema31 = { "$id": "op:getAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["user_id", "role"], "properties": { "user_id": { "type": "string" }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } } } }, "required": ["body"], "additionalProperties": false };
 var func0 = Object.prototype.hasOwnProperty;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -24,7 +23,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -34,7 +33,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -47,7 +46,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.user_id === void 0 || !func0.call(data0, "user_id")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "user_id" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -56,7 +55,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.role === void 0 || !func0.call(data0, "role")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "role" } };
+          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "role" } };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -66,7 +65,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.user_id !== void 0 && func0.call(data0, "user_id")) {
           if (typeof data0.user_id !== "string") {
-            const err4 = { instancePath: instancePath + "/body/user_id", schemaPath: "#/properties/body/properties/user_id/type", keyword: "type", params: { type: "string" } };
+            const err4 = { instancePath: instancePath + "/body/user_id", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -77,7 +76,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.name !== void 0 && func0.call(data0, "name")) {
           if (typeof data0.name !== "string") {
-            const err5 = { instancePath: instancePath + "/body/name", schemaPath: "#/properties/body/properties/name/type", keyword: "type", params: { type: "string" } };
+            const err5 = { instancePath: instancePath + "/body/name", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -89,7 +88,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.role !== void 0 && func0.call(data0, "role")) {
           let data3 = data0.role;
           if (typeof data3 !== "string") {
-            const err6 = { instancePath: instancePath + "/body/role", schemaPath: "#/properties/body/properties/role/type", keyword: "type", params: { type: "string" } };
+            const err6 = { instancePath: instancePath + "/body/role", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -98,7 +97,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data3 === "MODERATOR" || data3 === "PUBLISHER" || data3 === "ADMIN" || data3 === "SWITCH" || data3 === "CLIENT")) {
-            const err7 = { instancePath: instancePath + "/body/role", schemaPath: "#/properties/body/properties/role/enum", keyword: "enum", params: { allowedValues: schema31.properties.body.properties.role.enum } };
+            const err7 = { instancePath: instancePath + "/body/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -108,7 +107,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -118,7 +117,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -131,7 +130,6 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:getAuthTokenUseCode", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type", "client_id", "code"], "properties": { "grant_type": { "type": "string" }, "client_id": { "type": "string", "enum": ["arctos-webapp", "arctos-switch", "arctos-client"] }, "code": { "type": "string" }, "redirect_uri": { "type": "string" } } } }, "required": ["body"], "additionalProperties": false };
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -145,7 +143,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -155,7 +153,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -168,7 +166,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "grant_type" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -177,7 +175,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -186,7 +184,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "code" } };
+          const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "code" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -196,7 +194,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           if (typeof data0.grant_type !== "string") {
-            const err5 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/type", keyword: "type", params: { type: "string" } };
+            const err5 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -208,7 +206,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
           let data2 = data0.client_id;
           if (typeof data2 !== "string") {
-            const err6 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+            const err6 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -217,7 +215,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data2 === "arctos-webapp" || data2 === "arctos-switch" || data2 === "arctos-client")) {
-            const err7 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/enum", keyword: "enum", params: { allowedValues: schema32.properties.body.properties.client_id.enum } };
+            const err7 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -228,7 +226,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            const err8 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
+            const err8 = { instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -239,7 +237,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            const err9 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+            const err9 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -249,7 +247,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err10 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -259,7 +257,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err11 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err11];
     } else {
@@ -286,7 +284,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -298,7 +296,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.body !== void 0 && func0.call(data, "body")) {
       let data0 = data.body;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0))) {
-        const err1 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err1 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -308,7 +306,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err2 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err2 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err2];
     } else {

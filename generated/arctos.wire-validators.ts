@@ -24,7 +24,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -33,7 +33,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -59,7 +59,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -68,7 +68,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -94,7 +94,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -103,7 +103,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -119,7 +119,6 @@ var validators = { "getAuthCode": op0, "getAuthTokenUseCode": op1, "checkAuthTok
 
 // validators:group:1
 var op02 = validate202;
-var schema31 = { "$id": "op:getAuthCode", "type": "object", "required": ["user_id", "role"], "properties": { "user_id": { "type": "string" }, "name": { "type": "string" }, "role": { "type": "string", "enum": ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } } };
 var func0 = Object.prototype.hasOwnProperty;
 function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -134,7 +133,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user_id === void 0 || !func0.call(data, "user_id")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "user_id" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -143,7 +142,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       errors++;
     }
     if (data.role === void 0 || !func0.call(data, "role")) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "role" } };
+      const err1 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "role" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -153,7 +152,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.user_id !== void 0 && func0.call(data, "user_id")) {
       if (typeof data.user_id !== "string") {
-        const err2 = { instancePath: instancePath + "/user_id", schemaPath: "#/properties/user_id/type", keyword: "type", params: { type: "string" } };
+        const err2 = { instancePath: instancePath + "/user_id", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -164,7 +163,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.name !== void 0 && func0.call(data, "name")) {
       if (typeof data.name !== "string") {
-        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } };
+        const err3 = { instancePath: instancePath + "/name", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -176,7 +175,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.role !== void 0 && func0.call(data, "role")) {
       let data2 = data.role;
       if (typeof data2 !== "string") {
-        const err4 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/type", keyword: "type", params: { type: "string" } };
+        const err4 = { instancePath: instancePath + "/role", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -185,7 +184,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
       if (!(data2 === "MODERATOR" || data2 === "PUBLISHER" || data2 === "ADMIN" || data2 === "SWITCH" || data2 === "CLIENT")) {
-        const err5 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema31.properties.role.enum } };
+        const err5 = { instancePath: instancePath + "/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -195,7 +194,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err6 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err6];
     } else {
@@ -208,7 +207,6 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
 }
 validate202.evaluated = { "props": { "user_id": true, "name": true, "role": true }, "dynamicProps": false, "dynamicItems": false };
 var op12 = validate212;
-var schema32 = { "$id": "op:getAuthTokenUseCode", "type": "object", "required": ["grant_type", "client_id", "code"], "properties": { "grant_type": { "type": "string" }, "client_id": { "type": "string", "enum": ["arctos-webapp", "arctos-switch", "arctos-client"] }, "code": { "type": "string" }, "redirect_uri": { "type": "string" } } };
 function validate212(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -222,7 +220,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.grant_type === void 0 || !func0.call(data, "grant_type")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "grant_type" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -231,7 +229,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
       errors++;
     }
     if (data.client_id === void 0 || !func0.call(data, "client_id")) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "client_id" } };
+      const err1 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -240,7 +238,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
       errors++;
     }
     if (data.code === void 0 || !func0.call(data, "code")) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "code" } };
+      const err2 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "code" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -250,7 +248,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.grant_type !== void 0 && func0.call(data, "grant_type")) {
       if (typeof data.grant_type !== "string") {
-        const err3 = { instancePath: instancePath + "/grant_type", schemaPath: "#/properties/grant_type/type", keyword: "type", params: { type: "string" } };
+        const err3 = { instancePath: instancePath + "/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -262,7 +260,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.client_id !== void 0 && func0.call(data, "client_id")) {
       let data1 = data.client_id;
       if (typeof data1 !== "string") {
-        const err4 = { instancePath: instancePath + "/client_id", schemaPath: "#/properties/client_id/type", keyword: "type", params: { type: "string" } };
+        const err4 = { instancePath: instancePath + "/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -271,7 +269,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
       if (!(data1 === "arctos-webapp" || data1 === "arctos-switch" || data1 === "arctos-client")) {
-        const err5 = { instancePath: instancePath + "/client_id", schemaPath: "#/properties/client_id/enum", keyword: "enum", params: { allowedValues: schema32.properties.client_id.enum } };
+        const err5 = { instancePath: instancePath + "/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -282,7 +280,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.code !== void 0 && func0.call(data, "code")) {
       if (typeof data.code !== "string") {
-        const err6 = { instancePath: instancePath + "/code", schemaPath: "#/properties/code/type", keyword: "type", params: { type: "string" } };
+        const err6 = { instancePath: instancePath + "/code", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -293,7 +291,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.redirect_uri !== void 0 && func0.call(data, "redirect_uri")) {
       if (typeof data.redirect_uri !== "string") {
-        const err7 = { instancePath: instancePath + "/redirect_uri", schemaPath: "#/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+        const err7 = { instancePath: instancePath + "/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -303,7 +301,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err8 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -328,7 +326,7 @@ function validate222(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!(data && typeof data == "object" && !Array.isArray(data))) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err0 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err0];
     } else {

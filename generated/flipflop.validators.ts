@@ -7,67 +7,26 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // validators:group:0
-var __ajv0 = __toESM(require_ucs2length());
+var __ajvInline0 = { default: function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+} };
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-var func64 = __ajv0.default;
+var func64 = __ajvInline0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9]+$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -82,7 +41,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -92,7 +51,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -105,7 +64,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "appUserId" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -117,7 +76,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              const err3 = { instancePath: instancePath + "/body/appUserId", schemaPath: "#/properties/body/properties/appUserId/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err3 = { instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -126,7 +85,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (!pattern4.test(data1)) {
-              const err4 = { instancePath: instancePath + "/body/appUserId", schemaPath: "#/properties/body/properties/appUserId/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
+              const err4 = { instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -135,7 +94,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err5 = { instancePath: instancePath + "/body/appUserId", schemaPath: "#/properties/body/properties/appUserId/type", keyword: "type", params: { type: "string" } };
+            const err5 = { instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -146,7 +105,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.appUserName !== void 0 && func0.call(data0, "appUserName")) {
           if (typeof data0.appUserName !== "string") {
-            const err6 = { instancePath: instancePath + "/body/appUserName", schemaPath: "#/properties/body/properties/appUserName/type", keyword: "type", params: { type: "string" } };
+            const err6 = { instancePath: instancePath + "/body/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -157,7 +116,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.appUserProfileImgUrl !== void 0 && func0.call(data0, "appUserProfileImgUrl")) {
           if (typeof data0.appUserProfileImgUrl !== "string") {
-            const err7 = { instancePath: instancePath + "/body/appUserProfileImgUrl", schemaPath: "#/properties/body/properties/appUserProfileImgUrl/type", keyword: "type", params: { type: "string" } };
+            const err7 = { instancePath: instancePath + "/body/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -168,7 +127,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.email !== void 0 && func0.call(data0, "email")) {
           if (typeof data0.email !== "string") {
-            const err8 = { instancePath: instancePath + "/body/email", schemaPath: "#/properties/body/properties/email/type", keyword: "type", params: { type: "string" } };
+            const err8 = { instancePath: instancePath + "/body/email", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -181,7 +140,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data0.customType;
           if (typeof data5 === "string") {
             if (func64(data5) > 50) {
-              const err9 = { instancePath: instancePath + "/body/customType", schemaPath: "#/properties/body/properties/customType/maxLength", keyword: "maxLength", params: { limit: 50 } };
+              const err9 = { instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -190,7 +149,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err10 = { instancePath: instancePath + "/body/customType", schemaPath: "#/properties/body/properties/customType/type", keyword: "type", params: { type: "string" } };
+            const err10 = { instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -203,7 +162,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           let data6 = data0.customData;
           if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
             if (Object.keys(data6).length > 10) {
-              const err11 = { instancePath: instancePath + "/body/customData", schemaPath: "#/properties/body/properties/customData/maxProperties", keyword: "maxProperties", params: { limit: 10 } };
+              const err11 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -215,7 +174,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs16 = errors;
               if (typeof key1 === "string") {
                 if (func64(key1) > 50) {
-                  const err12 = { instancePath: instancePath + "/body/customData", schemaPath: "#/properties/body/properties/customData/propertyNames/maxLength", keyword: "maxLength", params: { limit: 50 }, propertyName: key1 };
+                  const err12 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key1 };
                   if (vErrors === null) {
                     vErrors = [err12];
                   } else {
@@ -226,7 +185,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               var valid2 = _errs16 === errors;
               if (!valid2) {
-                const err13 = { instancePath: instancePath + "/body/customData", schemaPath: "#/properties/body/properties/customData/propertyNames", keyword: "propertyNames", params: { propertyName: key1 } };
+                const err13 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key1 } };
                 if (vErrors === null) {
                   vErrors = [err13];
                 } else {
@@ -239,7 +198,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               let data7 = data6[key2];
               if (typeof data7 === "string") {
                 if (func64(data7) > 50) {
-                  const err14 = { instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/body/properties/customData/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 50 } };
+                  const err14 = { instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
                   if (vErrors === null) {
                     vErrors = [err14];
                   } else {
@@ -248,7 +207,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err15 = { instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/body/properties/customData/additionalProperties/type", keyword: "type", params: { type: "string" } };
+                const err15 = { instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err15];
                 } else {
@@ -258,7 +217,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err16 = { instancePath: instancePath + "/body/customData", schemaPath: "#/properties/body/properties/customData/type", keyword: "type", params: { type: "object" } };
+            const err16 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -268,7 +227,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err17 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -278,7 +237,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err18 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err18];
     } else {
@@ -305,7 +264,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -318,7 +277,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "appUserIds" } };
+          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -328,7 +287,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -341,7 +300,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              const err3 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "#/properties/path/properties/appUserIds/minItems", keyword: "minItems", params: { limit: 1 } };
+              const err3 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -354,7 +313,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data1[i0];
               if (typeof data2 === "string") {
                 if (func64(data2) < 1) {
-                  const err4 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "#/properties/path/properties/appUserIds/items/minLength", keyword: "minLength", params: { limit: 1 } };
+                  const err4 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err4];
                   } else {
@@ -363,7 +322,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  const err5 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "#/properties/path/properties/appUserIds/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
+                  const err5 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
                   if (vErrors === null) {
                     vErrors = [err5];
                   } else {
@@ -372,7 +331,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err6 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "#/properties/path/properties/appUserIds/items/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -382,7 +341,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err7 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "#/properties/path/properties/appUserIds/type", keyword: "type", params: { type: "array" } };
+            const err7 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -392,7 +351,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err8 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -402,7 +361,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -429,7 +388,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -442,7 +401,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "appUserId" } };
+          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -452,7 +411,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -465,7 +424,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              const err3 = { instancePath: instancePath + "/path/appUserId", schemaPath: "#/properties/path/properties/appUserId/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err3 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -474,7 +433,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (!pattern4.test(data1)) {
-              const err4 = { instancePath: instancePath + "/path/appUserId", schemaPath: "#/properties/path/properties/appUserId/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
+              const err4 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -483,7 +442,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err5 = { instancePath: instancePath + "/path/appUserId", schemaPath: "#/properties/path/properties/appUserId/type", keyword: "type", params: { type: "string" } };
+            const err5 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -493,7 +452,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -503,7 +462,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {

@@ -9,64 +9,23 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // validators:group:0
-var __ajv0 = __toESM(require_ucs2length());
+var __ajvInline0 = { default: function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+} };
 var op0 = validate20;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -81,7 +40,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -90,7 +49,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -104,7 +63,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
 var func0 = Object.prototype.hasOwnProperty;
-var func63 = __ajv0.default;
+var func63 = __ajvInline0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9]+$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -120,7 +79,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -133,7 +92,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "appUserIds" } };
+          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -143,7 +102,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -156,7 +115,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              const err3 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "#/properties/path/properties/appUserIds/minItems", keyword: "minItems", params: { limit: 1 } };
+              const err3 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -176,7 +135,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   } else if (data2 === null) {
                     coerced0 = "";
                   } else {
-                    const err4 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "#/properties/path/properties/appUserIds/items/type", keyword: "type", params: { type: "string" } };
+                    const err4 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } };
                     if (vErrors === null) {
                       vErrors = [err4];
                     } else {
@@ -194,7 +153,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data2 === "string") {
                 if (func63(data2) < 1) {
-                  const err5 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "#/properties/path/properties/appUserIds/items/minLength", keyword: "minLength", params: { limit: 1 } };
+                  const err5 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err5];
                   } else {
@@ -203,7 +162,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  const err6 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "#/properties/path/properties/appUserIds/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
+                  const err6 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
                   if (vErrors === null) {
                     vErrors = [err6];
                   } else {
@@ -214,7 +173,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err7 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "#/properties/path/properties/appUserIds/type", keyword: "type", params: { type: "array" } };
+            const err7 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -224,7 +183,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err8 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -234,7 +193,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -261,7 +220,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -274,7 +233,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "appUserId" } };
+          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -284,7 +243,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -304,7 +263,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/path/appUserId", schemaPath: "#/properties/path/properties/appUserId/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -322,7 +281,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data1 === "string") {
             if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/path/appUserId", schemaPath: "#/properties/path/properties/appUserId/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err4 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -331,7 +290,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (!pattern4.test(data1)) {
-              const err5 = { instancePath: instancePath + "/path/appUserId", schemaPath: "#/properties/path/properties/appUserId/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
+              const err5 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -342,7 +301,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -352,7 +311,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -367,10 +326,25 @@ validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": f
 var validators = { "loginMember": op0, "deleteMembers": op1, "forceTerminateMemberStreamKey": op2 };
 
 // validators:group:1
-var __ajv02 = __toESM(require_ucs2length());
+var __ajvInline02 = { default: function ucs2length2(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+} };
 var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;
-var func62 = __ajv02.default;
+var func62 = __ajvInline02.default;
 var pattern42 = new RegExp("^[A-Za-z0-9]+$", "u");
 function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -385,7 +359,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.appUserId === void 0 || !func02.call(data, "appUserId")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "appUserId" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -397,7 +371,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       let data0 = data.appUserId;
       if (typeof data0 === "string") {
         if (func62(data0) < 1) {
-          const err1 = { instancePath: instancePath + "/appUserId", schemaPath: "#/properties/appUserId/minLength", keyword: "minLength", params: { limit: 1 } };
+          const err1 = { instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -406,7 +380,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           errors++;
         }
         if (!pattern42.test(data0)) {
-          const err2 = { instancePath: instancePath + "/appUserId", schemaPath: "#/properties/appUserId/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
+          const err2 = { instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -415,7 +389,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/appUserId", schemaPath: "#/properties/appUserId/type", keyword: "type", params: { type: "string" } };
+        const err3 = { instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -426,7 +400,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.appUserName !== void 0 && func02.call(data, "appUserName")) {
       if (typeof data.appUserName !== "string") {
-        const err4 = { instancePath: instancePath + "/appUserName", schemaPath: "#/properties/appUserName/type", keyword: "type", params: { type: "string" } };
+        const err4 = { instancePath: instancePath + "/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -437,7 +411,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.appUserProfileImgUrl !== void 0 && func02.call(data, "appUserProfileImgUrl")) {
       if (typeof data.appUserProfileImgUrl !== "string") {
-        const err5 = { instancePath: instancePath + "/appUserProfileImgUrl", schemaPath: "#/properties/appUserProfileImgUrl/type", keyword: "type", params: { type: "string" } };
+        const err5 = { instancePath: instancePath + "/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -448,7 +422,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.email !== void 0 && func02.call(data, "email")) {
       if (typeof data.email !== "string") {
-        const err6 = { instancePath: instancePath + "/email", schemaPath: "#/properties/email/type", keyword: "type", params: { type: "string" } };
+        const err6 = { instancePath: instancePath + "/email", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -461,7 +435,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       let data4 = data.customType;
       if (typeof data4 === "string") {
         if (func62(data4) > 50) {
-          const err7 = { instancePath: instancePath + "/customType", schemaPath: "#/properties/customType/maxLength", keyword: "maxLength", params: { limit: 50 } };
+          const err7 = { instancePath: instancePath + "/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -470,7 +444,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/customType", schemaPath: "#/properties/customType/type", keyword: "type", params: { type: "string" } };
+        const err8 = { instancePath: instancePath + "/customType", schemaPath: "", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -483,7 +457,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       let data5 = data.customData;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (Object.keys(data5).length > 10) {
-          const err9 = { instancePath: instancePath + "/customData", schemaPath: "#/properties/customData/maxProperties", keyword: "maxProperties", params: { limit: 10 } };
+          const err9 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -495,7 +469,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           const _errs13 = errors;
           if (typeof key0 === "string") {
             if (func62(key0) > 50) {
-              const err10 = { instancePath: instancePath + "/customData", schemaPath: "#/properties/customData/propertyNames/maxLength", keyword: "maxLength", params: { limit: 50 }, propertyName: key0 };
+              const err10 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key0 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -506,7 +480,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           }
           var valid1 = _errs13 === errors;
           if (!valid1) {
-            const err11 = { instancePath: instancePath + "/customData", schemaPath: "#/properties/customData/propertyNames", keyword: "propertyNames", params: { propertyName: key0 } };
+            const err11 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key0 } };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -519,7 +493,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           let data6 = data5[key1];
           if (typeof data6 === "string") {
             if (func62(data6) > 50) {
-              const err12 = { instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/customData/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 50 } };
+              const err12 = { instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -528,7 +502,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/customData/additionalProperties/type", keyword: "type", params: { type: "string" } };
+            const err13 = { instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -538,7 +512,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/customData", schemaPath: "#/properties/customData/type", keyword: "type", params: { type: "object" } };
+        const err14 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -548,7 +522,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err15 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err15];
     } else {

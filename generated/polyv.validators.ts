@@ -7,64 +7,23 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // validators:group:0
-var __ajv0 = __toESM(require_ucs2length());
+var __ajvInline0 = { default: function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+} };
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -80,7 +39,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -90,7 +49,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -108,7 +67,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
             if (data1.viewerId !== void 0 && func0.call(data1, "viewerId")) {
               if (typeof data1.viewerId !== "string") {
-                const err2 = { instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "#/properties/body/items/properties/viewerId/type", keyword: "type", params: { type: "string" } };
+                const err2 = { instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err2];
                 } else {
@@ -119,7 +78,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (data1.customFieldId !== void 0 && func0.call(data1, "customFieldId")) {
               if (typeof data1.customFieldId !== "string") {
-                const err3 = { instancePath: instancePath + "/body/" + i0 + "/customFieldId", schemaPath: "#/properties/body/items/properties/customFieldId/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/body/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -130,7 +89,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (data1.customFieldValue !== void 0 && func0.call(data1, "customFieldValue")) {
               if (typeof data1.customFieldValue !== "string") {
-                const err4 = { instancePath: instancePath + "/body/" + i0 + "/customFieldValue", schemaPath: "#/properties/body/items/properties/customFieldValue/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/body/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -140,7 +99,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err5 = { instancePath: instancePath + "/body/" + i0, schemaPath: "#/properties/body/items/type", keyword: "type", params: { type: "object" } };
+            const err5 = { instancePath: instancePath + "/body/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -150,7 +109,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "array" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "array" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -160,7 +119,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -173,8 +132,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:updateChannelOauthCustom", "type": "object", "properties": { "path": { "type": "object", "properties": { "userId": { "type": "string", "minLength": 1 } }, "required": ["userId"], "additionalProperties": false }, "body": { "type": "object", "required": ["customUri"], "additionalProperties": false, "properties": { "customUri": { "type": "string", "format": "uri", "pattern": "^[^?]*$" }, "channelId": { "type": ["string", "integer"] } } } }, "required": ["body"], "additionalProperties": false };
-var func69 = __ajv0.default;
+var func69 = __ajvInline0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 var pattern4 = new RegExp("^[^?]*$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -190,7 +148,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -200,7 +158,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -213,7 +171,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "userId" } };
+          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -223,7 +181,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -236,7 +194,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.userId;
           if (typeof data1 === "string") {
             if (func69(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/path/userId", schemaPath: "#/properties/path/properties/userId/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err4 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -245,7 +203,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err5 = { instancePath: instancePath + "/path/userId", schemaPath: "#/properties/path/properties/userId/type", keyword: "type", params: { type: "string" } };
+            const err5 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -255,7 +213,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -268,7 +226,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "customUri" } };
+          const err7 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -278,7 +236,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId")) {
-            const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 } };
+            const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -291,7 +249,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2.customUri;
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              const err9 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/pattern", keyword: "pattern", params: { pattern: "^[^?]*$" } };
+              const err9 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -300,7 +258,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (!formats0.test(data3)) {
-              const err10 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/format", keyword: "format", params: { format: "uri" } };
+              const err10 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -309,7 +267,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err11 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/type", keyword: "type", params: { type: "string" } };
+            const err11 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -321,7 +279,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data2.channelId !== void 0 && func0.call(data2, "channelId")) {
           let data4 = data2.channelId;
           if (typeof data4 !== "string" && !(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err12 = { instancePath: instancePath + "/body/channelId", schemaPath: "#/properties/body/properties/channelId/type", keyword: "type", params: { type: schema32.properties.body.properties.channelId.type } };
+            const err12 = { instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -331,7 +289,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err13 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -341,7 +299,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err14 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err14];
     } else {

@@ -9,66 +9,24 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // validators:group:0
-var __ajv0 = __toESM(require_ucs2length());
+var __ajvInline0 = { default: function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+} };
 var op0 = validate20;
-var schema31 = { "$id": "op:saveViewerCustomFieldValues", "type": "object", "properties": { "query": { "type": "object", "properties": { "appId": { "type": "string" }, "timestamp": { "type": "string", "pattern": "^[0-9]{13}$" }, "sign": { "type": "string", "pattern": "^([0-9A-F]{32}|[0-9A-F]{64})$" }, "signatureMethod": { "type": "string", "enum": ["MD5", "SHA256"] } }, "required": ["appId", "timestamp", "sign"], "additionalProperties": false } }, "additionalProperties": false };
 var func0 = Object.prototype.hasOwnProperty;
 var pattern4 = new RegExp("^[0-9]{13}$", "u");
 var pattern5 = new RegExp("^([0-9A-F]{32}|[0-9A-F]{64})$", "u");
@@ -86,7 +44,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -99,7 +57,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appId === void 0 || !func0.call(data0, "appId")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "appId" } };
+          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -108,7 +66,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.timestamp === void 0 || !func0.call(data0, "timestamp")) {
-          const err2 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "timestamp" } };
+          const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -117,7 +75,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.sign === void 0 || !func0.call(data0, "sign")) {
-          const err3 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "sign" } };
+          const err3 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -127,7 +85,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appId" || key1 === "timestamp" || key1 === "sign" || key1 === "signatureMethod")) {
-            const err4 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err4 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -147,7 +105,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/query/appId", schemaPath: "#/properties/query/properties/appId/type", keyword: "type", params: { type: "string" } };
+                const err5 = { instancePath: instancePath + "/query/appId", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -175,7 +133,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/query/timestamp", schemaPath: "#/properties/query/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -193,7 +151,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              const err7 = { instancePath: instancePath + "/query/timestamp", schemaPath: "#/properties/query/properties/timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
+              const err7 = { instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -214,7 +172,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/query/sign", schemaPath: "#/properties/query/properties/sign/type", keyword: "type", params: { type: "string" } };
+                const err8 = { instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err8];
                 } else {
@@ -232,7 +190,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              const err9 = { instancePath: instancePath + "/query/sign", schemaPath: "#/properties/query/properties/sign/pattern", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
+              const err9 = { instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -253,7 +211,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "#/properties/query/properties/signatureMethod/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err10];
                 } else {
@@ -270,7 +228,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data4 === "MD5" || data4 === "SHA256")) {
-            const err11 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "#/properties/query/properties/signatureMethod/enum", keyword: "enum", params: { allowedValues: schema31.properties.query.properties.signatureMethod.enum } };
+            const err11 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -280,7 +238,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err12 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -290,7 +248,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err13 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err13];
     } else {
@@ -303,8 +261,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:updateChannelOauthCustom", "type": "object", "properties": { "path": { "type": "object", "properties": { "userId": { "type": "string", "minLength": 1 } }, "required": ["userId"], "additionalProperties": false }, "body": { "type": "object", "required": ["customUri", "appId", "timestamp", "sign"], "additionalProperties": false, "properties": { "customUri": { "type": "string", "format": "uri", "pattern": "^[^?]*$" }, "channelId": { "type": ["string", "integer"] }, "appId": { "type": "string" }, "timestamp": { "type": "string", "pattern": "^[0-9]{13}$" }, "sign": { "type": "string", "pattern": "^([0-9A-F]{32}|[0-9A-F]{64})$" }, "signatureMethod": { "type": "string", "enum": ["MD5", "SHA256"] } } } }, "required": ["body"], "additionalProperties": false };
-var func72 = __ajv0.default;
+var func72 = __ajvInline0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 var pattern6 = new RegExp("^[^?]*$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -320,7 +277,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -330,7 +287,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -343,7 +300,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "userId" } };
+          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -353,7 +310,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -373,7 +330,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/path/userId", schemaPath: "#/properties/path/properties/userId/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -391,7 +348,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data1 === "string") {
             if (func72(data1) < 1) {
-              const err5 = { instancePath: instancePath + "/path/userId", schemaPath: "#/properties/path/properties/userId/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err5 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -402,7 +359,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -415,7 +372,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "customUri" } };
+          const err7 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -424,7 +381,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.appId === void 0 || !func0.call(data2, "appId")) {
-          const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "appId" } };
+          const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -433,7 +390,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.timestamp === void 0 || !func0.call(data2, "timestamp")) {
-          const err9 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "timestamp" } };
+          const err9 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -442,7 +399,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.sign === void 0 || !func0.call(data2, "sign")) {
-          const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "sign" } };
+          const err10 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -452,7 +409,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId" || key2 === "appId" || key2 === "timestamp" || key2 === "sign" || key2 === "signatureMethod")) {
-            const err11 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 } };
+            const err11 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -472,7 +429,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/type", keyword: "type", params: { type: "string" } };
+                const err12 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err12];
                 } else {
@@ -490,7 +447,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern6.test(data3)) {
-              const err13 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/pattern", keyword: "pattern", params: { pattern: "^[^?]*$" } };
+              const err13 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -499,7 +456,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (!formats0.test(data3)) {
-              const err14 = { instancePath: instancePath + "/body/customUri", schemaPath: "#/properties/body/properties/customUri/format", keyword: "format", params: { format: "uri" } };
+              const err14 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -522,7 +479,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (dataType2 === "boolean" || data4 === null || dataType2 === "string" && data4 && data4 == +data4 && !(data4 % 1)) {
                 coerced2 = +data4;
               } else {
-                const err15 = { instancePath: instancePath + "/body/channelId", schemaPath: "#/properties/body/properties/channelId/type", keyword: "type", params: { type: schema32.properties.body.properties.channelId.type } };
+                const err15 = { instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } };
                 if (vErrors === null) {
                   vErrors = [err15];
                 } else {
@@ -550,7 +507,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                const err16 = { instancePath: instancePath + "/body/appId", schemaPath: "#/properties/body/properties/appId/type", keyword: "type", params: { type: "string" } };
+                const err16 = { instancePath: instancePath + "/body/appId", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -578,7 +535,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                const err17 = { instancePath: instancePath + "/body/timestamp", schemaPath: "#/properties/body/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+                const err17 = { instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -596,7 +553,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data6 === "string") {
             if (!pattern4.test(data6)) {
-              const err18 = { instancePath: instancePath + "/body/timestamp", schemaPath: "#/properties/body/properties/timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
+              const err18 = { instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -617,7 +574,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                const err19 = { instancePath: instancePath + "/body/sign", schemaPath: "#/properties/body/properties/sign/type", keyword: "type", params: { type: "string" } };
+                const err19 = { instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -635,7 +592,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data7 === "string") {
             if (!pattern5.test(data7)) {
-              const err20 = { instancePath: instancePath + "/body/sign", schemaPath: "#/properties/body/properties/sign/pattern", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
+              const err20 = { instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -656,7 +613,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                const err21 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "#/properties/body/properties/signatureMethod/type", keyword: "type", params: { type: "string" } };
+                const err21 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err21];
                 } else {
@@ -673,7 +630,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data8 === "MD5" || data8 === "SHA256")) {
-            const err22 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "#/properties/body/properties/signatureMethod/enum", keyword: "enum", params: { allowedValues: schema32.properties.body.properties.signatureMethod.enum } };
+            const err22 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -683,7 +640,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err23 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err23 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -693,7 +650,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err24 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err24 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err24];
     } else {
@@ -728,7 +685,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.viewerId !== void 0 && func02.call(data0, "viewerId")) {
           if (typeof data0.viewerId !== "string") {
-            const err0 = { instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "#/items/properties/viewerId/type", keyword: "type", params: { type: "string" } };
+            const err0 = { instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err0];
             } else {
@@ -739,7 +696,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
         }
         if (data0.customFieldId !== void 0 && func02.call(data0, "customFieldId")) {
           if (typeof data0.customFieldId !== "string") {
-            const err1 = { instancePath: instancePath + "/" + i0 + "/customFieldId", schemaPath: "#/items/properties/customFieldId/type", keyword: "type", params: { type: "string" } };
+            const err1 = { instancePath: instancePath + "/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err1];
             } else {
@@ -750,7 +707,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
         }
         if (data0.customFieldValue !== void 0 && func02.call(data0, "customFieldValue")) {
           if (typeof data0.customFieldValue !== "string") {
-            const err2 = { instancePath: instancePath + "/" + i0 + "/customFieldValue", schemaPath: "#/items/properties/customFieldValue/type", keyword: "type", params: { type: "string" } };
+            const err2 = { instancePath: instancePath + "/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -760,7 +717,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/" + i0, schemaPath: "#/items/type", keyword: "type", params: { type: "object" } };
+        const err3 = { instancePath: instancePath + "/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -770,7 +727,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" } };
+    const err4 = { instancePath, schemaPath: "", keyword: "type", params: { type: "array" } };
     if (vErrors === null) {
       vErrors = [err4];
     } else {

@@ -7,64 +7,23 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // validators:group:0
-var __ajv0 = __toESM(require_ucs2length());
+var __ajvInline0 = { default: function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+} };
 var op0 = validate20;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -79,7 +38,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -88,7 +47,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -101,7 +60,6 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:issueAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["auth_type", "certification_number"], "properties": { "auth_type": { "type": "string", "const": "api" }, "certification_number": { "type": ["integer", "string"], "minimum": 0, "maximum": 999999, "pattern": "^[0-9]{6}$" } } } }, "required": ["body"], "additionalProperties": false };
 var func0 = Object.prototype.hasOwnProperty;
 var pattern4 = new RegExp("^[0-9]{6}$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -117,7 +75,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -127,7 +85,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -140,7 +98,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.auth_type === void 0 || !func0.call(data0, "auth_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "auth_type" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "auth_type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -149,7 +107,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.certification_number === void 0 || !func0.call(data0, "certification_number")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "certification_number" } };
+          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "certification_number" } };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -160,7 +118,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.auth_type !== void 0 && func0.call(data0, "auth_type")) {
           let data1 = data0.auth_type;
           if (typeof data1 !== "string") {
-            const err4 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/type", keyword: "type", params: { type: "string" } };
+            const err4 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -169,7 +127,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if ("api" !== data1) {
-            const err5 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/const", keyword: "const", params: { allowedValue: "api" } };
+            const err5 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "const", params: { allowedValue: "api" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -181,7 +139,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.certification_number !== void 0 && func0.call(data0, "certification_number")) {
           let data2 = data0.certification_number;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            const err6 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/type", keyword: "type", params: { type: schema32.properties.body.properties.certification_number.type } };
+            const err6 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -191,7 +149,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 == "number" && isFinite(data2)) {
             if (data2 > 999999 || isNaN(data2)) {
-              const err7 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/maximum", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
+              const err7 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -200,7 +158,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data2 < 0 || isNaN(data2)) {
-              const err8 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err8 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err8];
               } else {
@@ -211,7 +169,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/pattern", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
+              const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -222,7 +180,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err10 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -232,7 +190,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err11 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err11];
     } else {
@@ -245,7 +203,6 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-var schema33 = { "$id": "op:issueToken", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type"], "properties": { "grant_type": { "type": "string", "enum": ["authorization_code", "refresh_token"] }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } }, "oneOf": [{ "type": "object", "required": ["grant_type", "code"], "properties": { "grant_type": { "type": "string", "const": "authorization_code" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }, { "type": "object", "required": ["grant_type", "refresh_token"], "properties": { "grant_type": { "type": "string", "const": "refresh_token" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }] } }, "required": ["body"], "additionalProperties": false };
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -259,7 +216,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -269,7 +226,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -496,7 +453,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err19 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "grant_type" } };
+          const err19 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -514,7 +471,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data9 = data0.grant_type;
           if (typeof data9 !== "string") {
-            const err20 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/type", keyword: "type", params: { type: "string" } };
+            const err20 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -523,7 +480,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data9 === "authorization_code" || data9 === "refresh_token")) {
-            const err21 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema33.properties.body.properties.grant_type.enum } };
+            const err21 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["authorization_code", "refresh_token"] } };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -534,7 +491,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            const err22 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+            const err22 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -545,7 +502,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            const err23 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
+            const err23 = { instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -556,7 +513,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            const err24 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
+            const err24 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -566,7 +523,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err25 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err25];
         } else {
@@ -576,7 +533,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err26 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err26 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err26];
     } else {
@@ -602,7 +559,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -612,7 +569,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -625,7 +582,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.platform_type === void 0 || !func0.call(data0, "platform_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "platform_type" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "platform_type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -635,7 +592,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           if (typeof data0.platform_type !== "string") {
-            const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
+            const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -645,7 +602,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -655,7 +612,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -668,8 +625,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op4 = validate24;
-var schema35 = { "$id": "op:updateBroadcastInfo", "type": "object", "properties": { "body": { "type": "object", "properties": { "title": { "type": "string", "maxLength": 75 }, "category": { "type": ["integer", "string"], "pattern": "^[0-9]+$" }, "language": { "type": "string" }, "allowed_view_cnt": { "type": "integer" }, "broad_pwd_chk": { "type": "integer", "enum": [0, 1] }, "broad_pwd": { "type": "string", "minLength": 6, "pattern": "^[A-Za-z0-9]{6,}$" }, "broad_hidden": { "type": "integer", "enum": [0, 1] }, "broad_tune_out": { "type": "integer", "enum": [0, 1] }, "paid_promotion": { "type": "integer", "enum": [0, 1] }, "broad_grade": { "type": "integer", "enum": [0, 19] }, "hashtags": { "type": "string", "pattern": "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" }, "broad_ending_msg": { "type": "string", "maxLength": 40 }, "is_wait": { "type": ["integer", "string"], "enum": [0, 1, "0", "1"] }, "waiting_time": { "type": "integer", "minimum": 1, "maximum": 10 }, "water_mark": { "type": ["integer", "string"], "enum": [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } } } }, "required": ["body"], "additionalProperties": false };
-var func92 = __ajv0.default;
+var func92 = __ajvInline0.default;
 var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
@@ -686,7 +642,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -696,7 +652,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -712,7 +668,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.title;
           if (typeof data1 === "string") {
             if (func92(data1) > 75) {
-              const err2 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/maxLength", keyword: "maxLength", params: { limit: 75 } };
+              const err2 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "maxLength", params: { limit: 75 } };
               if (vErrors === null) {
                 vErrors = [err2];
               } else {
@@ -721,7 +677,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err3 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/type", keyword: "type", params: { type: "string" } };
+            const err3 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -733,7 +689,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.category !== void 0 && func0.call(data0, "category")) {
           let data2 = data0.category;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            const err4 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/type", keyword: "type", params: { type: schema35.properties.body.properties.category.type } };
+            const err4 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -743,7 +699,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 === "string") {
             if (!pattern5.test(data2)) {
-              const err5 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/pattern", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
+              const err5 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -755,7 +711,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.language !== void 0 && func0.call(data0, "language")) {
           if (typeof data0.language !== "string") {
-            const err6 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/type", keyword: "type", params: { type: "string" } };
+            const err6 = { instancePath: instancePath + "/body/language", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -767,7 +723,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.allowed_view_cnt !== void 0 && func0.call(data0, "allowed_view_cnt")) {
           let data4 = data0.allowed_view_cnt;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err7 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "#/properties/body/properties/allowed_view_cnt/type", keyword: "type", params: { type: "integer" } };
+            const err7 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -779,7 +735,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.broad_pwd_chk !== void 0 && func0.call(data0, "broad_pwd_chk")) {
           let data5 = data0.broad_pwd_chk;
           if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-            const err8 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/type", keyword: "type", params: { type: "integer" } };
+            const err8 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -788,7 +744,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data5 === 0 || data5 === 1)) {
-            const err9 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_pwd_chk.enum } };
+            const err9 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -801,7 +757,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data6 = data0.broad_pwd;
           if (typeof data6 === "string") {
             if (func92(data6) < 6) {
-              const err10 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/minLength", keyword: "minLength", params: { limit: 6 } };
+              const err10 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "minLength", params: { limit: 6 } };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -810,7 +766,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (!pattern6.test(data6)) {
-              const err11 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
+              const err11 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -819,7 +775,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/type", keyword: "type", params: { type: "string" } };
+            const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -831,7 +787,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.broad_hidden !== void 0 && func0.call(data0, "broad_hidden")) {
           let data7 = data0.broad_hidden;
           if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            const err13 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/type", keyword: "type", params: { type: "integer" } };
+            const err13 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -840,7 +796,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data7 === 0 || data7 === 1)) {
-            const err14 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_hidden.enum } };
+            const err14 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -852,7 +808,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.broad_tune_out !== void 0 && func0.call(data0, "broad_tune_out")) {
           let data8 = data0.broad_tune_out;
           if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            const err15 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/type", keyword: "type", params: { type: "integer" } };
+            const err15 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -861,7 +817,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data8 === 0 || data8 === 1)) {
-            const err16 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_tune_out.enum } };
+            const err16 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -873,7 +829,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.paid_promotion !== void 0 && func0.call(data0, "paid_promotion")) {
           let data9 = data0.paid_promotion;
           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-            const err17 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/type", keyword: "type", params: { type: "integer" } };
+            const err17 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -882,7 +838,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data9 === 0 || data9 === 1)) {
-            const err18 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.paid_promotion.enum } };
+            const err18 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -894,7 +850,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.broad_grade !== void 0 && func0.call(data0, "broad_grade")) {
           let data10 = data0.broad_grade;
           if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-            const err19 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/type", keyword: "type", params: { type: "integer" } };
+            const err19 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -903,7 +859,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data10 === 0 || data10 === 19)) {
-            const err20 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_grade.enum } };
+            const err20 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 19] } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -916,7 +872,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data11 = data0.hashtags;
           if (typeof data11 === "string") {
             if (!pattern7.test(data11)) {
-              const err21 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/pattern", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
+              const err21 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -925,7 +881,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/type", keyword: "type", params: { type: "string" } };
+            const err22 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -938,7 +894,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data12 = data0.broad_ending_msg;
           if (typeof data12 === "string") {
             if (func92(data12) > 40) {
-              const err23 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/maxLength", keyword: "maxLength", params: { limit: 40 } };
+              const err23 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "maxLength", params: { limit: 40 } };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -947,7 +903,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/type", keyword: "type", params: { type: "string" } };
+            const err24 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -959,7 +915,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.is_wait !== void 0 && func0.call(data0, "is_wait")) {
           let data13 = data0.is_wait;
           if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
-            const err25 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/type", keyword: "type", params: { type: schema35.properties.body.properties.is_wait.type } };
+            const err25 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -968,7 +924,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data13 === 0 || data13 === 1 || data13 === "0" || data13 === "1")) {
-            const err26 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.is_wait.enum } };
+            const err26 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1, "0", "1"] } };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -980,7 +936,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.waiting_time !== void 0 && func0.call(data0, "waiting_time")) {
           let data14 = data0.waiting_time;
           if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
-            const err27 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/type", keyword: "type", params: { type: "integer" } };
+            const err27 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -990,7 +946,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data14 == "number" && isFinite(data14)) {
             if (data14 > 10 || isNaN(data14)) {
-              const err28 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
+              const err28 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
               if (vErrors === null) {
                 vErrors = [err28];
               } else {
@@ -999,7 +955,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data14 < 1 || isNaN(data14)) {
-              const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+              const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -1012,7 +968,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.water_mark !== void 0 && func0.call(data0, "water_mark")) {
           let data15 = data0.water_mark;
           if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
-            const err30 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/type", keyword: "type", params: { type: schema35.properties.body.properties.water_mark.type } };
+            const err30 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -1021,7 +977,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data15 === 1 || data15 === 2 || data15 === 3 || data15 === 4 || data15 === 5 || data15 === 6 || data15 === "1" || data15 === "2" || data15 === "3" || data15 === "4" || data15 === "5" || data15 === "6")) {
-            const err31 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.water_mark.enum } };
+            const err31 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "enum", params: { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -1031,7 +987,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err32 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err32 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err32];
         } else {
@@ -1041,7 +997,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err33 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err33 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err33];
     } else {
@@ -1067,7 +1023,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1076,7 +1032,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -1089,7 +1045,6 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op6 = validate26;
-var schema37 = { "$id": "op:listBroadcasts", "type": "object", "properties": { "query": { "type": "object", "properties": { "select_key": { "type": "string", "enum": ["cate", "lang"] }, "select_value": { "type": "string" }, "order_type": { "type": "string", "enum": ["view_cnt", "broad_start"] }, "page_no": { "type": "integer" }, "callback": { "type": "string" } }, "additionalProperties": false } }, "additionalProperties": false };
 function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -1104,7 +1059,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -1118,7 +1073,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "select_key" || key1 === "select_value" || key1 === "order_type" || key1 === "page_no" || key1 === "callback")) {
-            const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err1];
             } else {
@@ -1130,7 +1085,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.select_key !== void 0 && func0.call(data0, "select_key")) {
           let data1 = data0.select_key;
           if (typeof data1 !== "string") {
-            const err2 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/type", keyword: "type", params: { type: "string" } };
+            const err2 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -1139,7 +1094,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data1 === "cate" || data1 === "lang")) {
-            const err3 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.select_key.enum } };
+            const err3 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "enum", params: { allowedValues: ["cate", "lang"] } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -1150,7 +1105,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.select_value !== void 0 && func0.call(data0, "select_value")) {
           if (typeof data0.select_value !== "string") {
-            const err4 = { instancePath: instancePath + "/query/select_value", schemaPath: "#/properties/query/properties/select_value/type", keyword: "type", params: { type: "string" } };
+            const err4 = { instancePath: instancePath + "/query/select_value", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -1162,7 +1117,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.order_type !== void 0 && func0.call(data0, "order_type")) {
           let data3 = data0.order_type;
           if (typeof data3 !== "string") {
-            const err5 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/type", keyword: "type", params: { type: "string" } };
+            const err5 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -1171,7 +1126,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data3 === "view_cnt" || data3 === "broad_start")) {
-            const err6 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.order_type.enum } };
+            const err6 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["view_cnt", "broad_start"] } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -1183,7 +1138,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.page_no !== void 0 && func0.call(data0, "page_no")) {
           let data4 = data0.page_no;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err7 = { instancePath: instancePath + "/query/page_no", schemaPath: "#/properties/query/properties/page_no/type", keyword: "type", params: { type: "integer" } };
+            const err7 = { instancePath: instancePath + "/query/page_no", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -1194,7 +1149,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.callback !== void 0 && func0.call(data0, "callback")) {
           if (typeof data0.callback !== "string") {
-            const err8 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/type", keyword: "type", params: { type: "string" } };
+            const err8 = { instancePath: instancePath + "/query/callback", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -1204,7 +1159,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err9 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -1214,7 +1169,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err10 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err10];
     } else {
@@ -1227,7 +1182,6 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op7 = validate27;
-var schema38 = { "$id": "op:getAquaComponent", "type": "object", "properties": { "body": { "type": "object", "properties": { "platform_type": { "type": "string", "enum": ["pc", "mobile"] }, "component_type": { "type": "string", "enum": ["chat", "notice", "goal"] } } } }, "required": ["body"], "additionalProperties": false };
 function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -1241,7 +1195,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1251,7 +1205,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1266,7 +1220,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           let data1 = data0.platform_type;
           if (typeof data1 !== "string") {
-            const err2 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
+            const err2 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -1275,7 +1229,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data1 === "pc" || data1 === "mobile")) {
-            const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.platform_type.enum } };
+            const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["pc", "mobile"] } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -1287,7 +1241,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.component_type !== void 0 && func0.call(data0, "component_type")) {
           let data2 = data0.component_type;
           if (typeof data2 !== "string") {
-            const err4 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/type", keyword: "type", params: { type: "string" } };
+            const err4 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -1296,7 +1250,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data2 === "chat" || data2 === "notice" || data2 === "goal")) {
-            const err5 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.component_type.enum } };
+            const err5 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["chat", "notice", "goal"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -1306,7 +1260,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -1316,7 +1270,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -1329,7 +1283,6 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op8 = validate28;
-var schema39 = { "$id": "op:listFilters", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false } }, "additionalProperties": false };
 function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -1344,7 +1297,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -1357,7 +1310,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "type" } };
+          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -1367,7 +1320,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -1379,7 +1332,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            const err3 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/type", keyword: "type", params: { type: "string" } };
+            const err3 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -1388,7 +1341,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/enum", keyword: "enum", params: { allowedValues: schema39.properties.path.properties.type.enum } };
+            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -1398,7 +1351,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err5 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -1408,7 +1361,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err6 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err6];
     } else {
@@ -1421,7 +1374,6 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op9 = validate29;
-var schema40 = { "$id": "op:upsertFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id", "reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["cate_no", "reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["keyword", "reason"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -1435,7 +1387,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1445,7 +1397,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1458,7 +1410,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "type" } };
+          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -1468,7 +1420,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -1480,7 +1432,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/type", keyword: "type", params: { type: "string" } };
+            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -1489,7 +1441,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/enum", keyword: "enum", params: { allowedValues: schema40.properties.path.properties.type.enum } };
+            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -1499,7 +1451,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -1815,7 +1767,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err32 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "reason" } };
+          const err32 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "reason" } };
           if (vErrors === null) {
             vErrors = [err32];
           } else {
@@ -1832,7 +1784,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+            const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -1843,7 +1795,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+            const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -1856,7 +1808,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           let data17 = data2.keyword;
           if (typeof data17 === "string") {
             if (func92(data17) > 20) {
-              const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
+              const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
                 vErrors = [err35];
               } else {
@@ -1865,7 +1817,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err36 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+            const err36 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -1876,7 +1828,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            const err37 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/type", keyword: "type", params: { type: "string" } };
+            const err37 = { instancePath: instancePath + "/body/reason", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -1886,7 +1838,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err38 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err38 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -1896,7 +1848,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err39 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err39];
     } else {
@@ -1909,7 +1861,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op10 = validate30;
-var schema41 = { "$id": "op:deleteFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["cate_no"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["keyword"], "properties": { "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -1923,7 +1874,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1933,7 +1884,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1946,7 +1897,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "type" } };
+          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -1956,7 +1907,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -1968,7 +1919,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/type", keyword: "type", params: { type: "string" } };
+            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -1977,7 +1928,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/enum", keyword: "enum", params: { allowedValues: schema41.properties.path.properties.type.enum } };
+            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -1987,7 +1938,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -2214,7 +2165,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err23 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+            const err23 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -2225,7 +2176,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err24 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+            const err24 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -2236,7 +2187,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            const err25 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+            const err25 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -2246,7 +2197,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err26 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err26 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -2256,7 +2207,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err27 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err27];
     } else {
@@ -2269,7 +2220,6 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op11 = validate31;
-var schema42 = { "$id": "op:listCategories", "type": "object", "properties": { "query": { "type": "object", "properties": { "locale": { "type": "string", "enum": ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } }, "additionalProperties": false } }, "additionalProperties": false };
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2284,7 +2234,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -2298,7 +2248,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "locale")) {
-            const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err1];
             } else {
@@ -2310,7 +2260,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.locale !== void 0 && func0.call(data0, "locale")) {
           let data1 = data0.locale;
           if (typeof data1 !== "string") {
-            const err2 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/type", keyword: "type", params: { type: "string" } };
+            const err2 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -2319,7 +2269,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data1 === "ko_KR" || data1 === "en_US" || data1 === "zh_CN" || data1 === "zh_TW" || data1 === "th_TH")) {
-            const err3 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/enum", keyword: "enum", params: { allowedValues: schema42.properties.query.properties.locale.enum } };
+            const err3 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "enum", params: { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -2329,7 +2279,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -2339,7 +2289,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -2366,7 +2316,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -2379,7 +2329,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "vod_url" } };
+          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -2389,7 +2339,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "vod_url" || key1 === "width" || key1 === "height")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -2400,7 +2350,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "#/properties/query/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+            const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -2412,7 +2362,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            const err4 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/type", keyword: "type", params: { type: "integer" } };
+            const err4 = { instancePath: instancePath + "/query/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -2424,7 +2374,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            const err5 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/type", keyword: "type", params: { type: "integer" } };
+            const err5 = { instancePath: instancePath + "/query/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -2434,7 +2384,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -2444,7 +2394,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -2470,7 +2420,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -2480,7 +2430,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -2493,7 +2443,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "vod_url" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -2503,7 +2453,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "#/properties/body/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+            const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -2515,7 +2465,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            const err4 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/type", keyword: "type", params: { type: "integer" } };
+            const err4 = { instancePath: instancePath + "/body/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -2527,7 +2477,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            const err5 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/type", keyword: "type", params: { type: "integer" } };
+            const err5 = { instancePath: instancePath + "/body/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -2537,7 +2487,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -2547,7 +2497,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -2573,7 +2523,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -2582,7 +2532,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err1];
     } else {

@@ -9,64 +9,23 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // validators:group:0
-var __ajv0 = __toESM(require_ucs2length());
+var __ajvInline0 = { default: function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+} };
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -83,7 +42,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -96,7 +55,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -106,7 +65,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -126,7 +85,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -144,7 +103,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -154,7 +113,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -167,7 +126,6 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-var schema32 = { "$id": "op:issueAuthCode", "type": "object", "properties": { "body": { "type": "object", "required": ["client_id", "auth_type", "certification_number"], "properties": { "client_id": { "type": "string" }, "auth_type": { "type": "string", "const": "api" }, "certification_number": { "type": ["integer", "string"], "minimum": 0, "maximum": 999999, "pattern": "^[0-9]{6}$" } } } }, "required": ["body"], "additionalProperties": false };
 var pattern4 = new RegExp("^[0-9]{6}$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -182,7 +140,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -192,7 +150,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -205,7 +163,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -214,7 +172,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.auth_type === void 0 || !func0.call(data0, "auth_type")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "auth_type" } };
+          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "auth_type" } };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -223,7 +181,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.certification_number === void 0 || !func0.call(data0, "certification_number")) {
-          const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "certification_number" } };
+          const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "certification_number" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -242,7 +200,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err5 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -270,7 +228,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -287,7 +245,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if ("api" !== data2) {
-            const err7 = { instancePath: instancePath + "/body/auth_type", schemaPath: "#/properties/body/properties/auth_type/const", keyword: "const", params: { allowedValue: "api" } };
+            const err7 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "const", params: { allowedValue: "api" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -309,7 +267,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/type", keyword: "type", params: { type: schema32.properties.body.properties.certification_number.type } };
+                const err8 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
                 if (vErrors === null) {
                   vErrors = [err8];
                 } else {
@@ -327,7 +285,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 == "number" && isFinite(data3)) {
             if (data3 > 999999 || isNaN(data3)) {
-              const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/maximum", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
+              const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -336,7 +294,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data3 < 0 || isNaN(data3)) {
-              const err10 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err10 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -347,7 +305,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              const err11 = { instancePath: instancePath + "/body/certification_number", schemaPath: "#/properties/body/properties/certification_number/pattern", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
+              const err11 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -358,7 +316,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err12 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -368,7 +326,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err13 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err13];
     } else {
@@ -381,7 +339,6 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-var schema33 = { "$id": "op:issueToken", "type": "object", "properties": { "body": { "type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": { "grant_type": { "type": "string", "enum": ["authorization_code", "refresh_token"] }, "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } }, "oneOf": [{ "type": "object", "required": ["grant_type", "code"], "properties": { "grant_type": { "type": "string", "const": "authorization_code" }, "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }, { "type": "object", "required": ["grant_type", "refresh_token"], "properties": { "grant_type": { "type": "string", "const": "refresh_token" }, "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "redirect_uri": { "type": "string" }, "code": { "type": "string" }, "refresh_token": { "type": "string" } } }] } }, "required": ["body"], "additionalProperties": false };
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -395,7 +352,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -405,7 +362,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -882,7 +839,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err23 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "grant_type" } };
+          const err23 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
           if (vErrors === null) {
             vErrors = [err23];
           } else {
@@ -891,7 +848,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err24 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err24 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err24];
           } else {
@@ -900,7 +857,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.client_secret === void 0 || !func0.call(data0, "client_secret")) {
-          const err25 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
+          const err25 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -928,7 +885,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                const err26 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/type", keyword: "type", params: { type: "string" } };
+                const err26 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err26];
                 } else {
@@ -945,7 +902,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data13 === "authorization_code" || data13 === "refresh_token")) {
-            const err27 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema33.properties.body.properties.grant_type.enum } };
+            const err27 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["authorization_code", "refresh_token"] } };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -965,7 +922,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                const err28 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err28 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err28];
                 } else {
@@ -993,7 +950,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data15 === null) {
                 coerced14 = "";
               } else {
-                const err29 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err29 = { instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err29];
                 } else {
@@ -1021,7 +978,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                const err30 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
+                const err30 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err30];
                 } else {
@@ -1049,7 +1006,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data17 === null) {
                 coerced16 = "";
               } else {
-                const err31 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/properties/code/type", keyword: "type", params: { type: "string" } };
+                const err31 = { instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err31];
                 } else {
@@ -1077,7 +1034,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data18 === null) {
                 coerced17 = "";
               } else {
-                const err32 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
+                const err32 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err32];
                 } else {
@@ -1095,7 +1052,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err33 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err33 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err33];
         } else {
@@ -1105,7 +1062,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err34 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err34 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err34];
     } else {
@@ -1131,7 +1088,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1141,7 +1098,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1154,7 +1111,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.platform_type === void 0 || !func0.call(data0, "platform_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "platform_type" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "platform_type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -1163,7 +1120,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "access_token" } };
+          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -1182,7 +1139,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -1210,7 +1167,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/type", keyword: "type", params: { type: "string" } };
+                const err5 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -1228,7 +1185,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -1238,7 +1195,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -1251,8 +1208,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op4 = validate24;
-var schema35 = { "$id": "op:updateBroadcastInfo", "type": "object", "properties": { "body": { "type": "object", "required": ["access_token"], "properties": { "access_token": { "type": "string" }, "title": { "type": "string", "maxLength": 75 }, "category": { "type": ["integer", "string"], "pattern": "^[0-9]+$" }, "language": { "type": "string" }, "allowed_view_cnt": { "type": "integer" }, "broad_pwd_chk": { "type": "integer", "enum": [0, 1] }, "broad_pwd": { "type": "string", "minLength": 6, "pattern": "^[A-Za-z0-9]{6,}$" }, "broad_hidden": { "type": "integer", "enum": [0, 1] }, "broad_tune_out": { "type": "integer", "enum": [0, 1] }, "paid_promotion": { "type": "integer", "enum": [0, 1] }, "broad_grade": { "type": "integer", "enum": [0, 19] }, "hashtags": { "type": "string", "pattern": "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" }, "broad_ending_msg": { "type": "string", "maxLength": 40 }, "is_wait": { "type": ["integer", "string"], "enum": [0, 1, "0", "1"] }, "waiting_time": { "type": "integer", "minimum": 1, "maximum": 10 }, "water_mark": { "type": ["integer", "string"], "enum": [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } } } }, "required": ["body"], "additionalProperties": false };
-var func109 = __ajv0.default;
+var func109 = __ajvInline0.default;
 var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
@@ -1269,7 +1225,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1279,7 +1235,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1292,7 +1248,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "access_token" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -1311,7 +1267,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -1339,7 +1295,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -1357,7 +1313,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 === "string") {
             if (func109(data2) > 75) {
-              const err5 = { instancePath: instancePath + "/body/title", schemaPath: "#/properties/body/properties/title/maxLength", keyword: "maxLength", params: { limit: 75 } };
+              const err5 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "maxLength", params: { limit: 75 } };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -1380,7 +1336,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/type", keyword: "type", params: { type: schema35.properties.body.properties.category.type } };
+                const err6 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -1398,7 +1354,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              const err7 = { instancePath: instancePath + "/body/category", schemaPath: "#/properties/body/properties/category/pattern", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
+              const err7 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -1419,7 +1375,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/body/language", schemaPath: "#/properties/body/properties/language/type", keyword: "type", params: { type: "string" } };
+                const err8 = { instancePath: instancePath + "/body/language", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err8];
                 } else {
@@ -1445,7 +1401,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                const err9 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "#/properties/body/properties/allowed_view_cnt/type", keyword: "type", params: { type: "integer" } };
+                const err9 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -1471,7 +1427,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType5 === "boolean" || data6 === null || dataType5 === "string" && data6 && data6 == +data6 && !(data6 % 1)) {
                 coerced5 = +data6;
               } else {
-                const err10 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/type", keyword: "type", params: { type: "integer" } };
+                const err10 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err10];
                 } else {
@@ -1488,7 +1444,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data6 === 0 || data6 === 1)) {
-            const err11 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "#/properties/body/properties/broad_pwd_chk/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_pwd_chk.enum } };
+            const err11 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -1508,7 +1464,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced6 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/type", keyword: "type", params: { type: "string" } };
+                const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err12];
                 } else {
@@ -1526,7 +1482,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data7 === "string") {
             if (func109(data7) < 6) {
-              const err13 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/minLength", keyword: "minLength", params: { limit: 6 } };
+              const err13 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "minLength", params: { limit: 6 } };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -1535,7 +1491,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (!pattern6.test(data7)) {
-              const err14 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "#/properties/body/properties/broad_pwd/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
+              const err14 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -1554,7 +1510,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType7 === "boolean" || data8 === null || dataType7 === "string" && data8 && data8 == +data8 && !(data8 % 1)) {
                 coerced7 = +data8;
               } else {
-                const err15 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/type", keyword: "type", params: { type: "integer" } };
+                const err15 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err15];
                 } else {
@@ -1571,7 +1527,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data8 === 0 || data8 === 1)) {
-            const err16 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "#/properties/body/properties/broad_hidden/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_hidden.enum } };
+            const err16 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -1589,7 +1545,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType8 === "boolean" || data9 === null || dataType8 === "string" && data9 && data9 == +data9 && !(data9 % 1)) {
                 coerced8 = +data9;
               } else {
-                const err17 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/type", keyword: "type", params: { type: "integer" } };
+                const err17 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -1606,7 +1562,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data9 === 0 || data9 === 1)) {
-            const err18 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "#/properties/body/properties/broad_tune_out/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_tune_out.enum } };
+            const err18 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -1624,7 +1580,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType9 === "boolean" || data10 === null || dataType9 === "string" && data10 && data10 == +data10 && !(data10 % 1)) {
                 coerced9 = +data10;
               } else {
-                const err19 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/type", keyword: "type", params: { type: "integer" } };
+                const err19 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -1641,7 +1597,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data10 === 0 || data10 === 1)) {
-            const err20 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "#/properties/body/properties/paid_promotion/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.paid_promotion.enum } };
+            const err20 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -1659,7 +1615,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType10 === "boolean" || data11 === null || dataType10 === "string" && data11 && data11 == +data11 && !(data11 % 1)) {
                 coerced10 = +data11;
               } else {
-                const err21 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/type", keyword: "type", params: { type: "integer" } };
+                const err21 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err21];
                 } else {
@@ -1676,7 +1632,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data11 === 0 || data11 === 19)) {
-            const err22 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "#/properties/body/properties/broad_grade/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.broad_grade.enum } };
+            const err22 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 19] } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -1696,7 +1652,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data12 === null) {
                 coerced11 = "";
               } else {
-                const err23 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/type", keyword: "type", params: { type: "string" } };
+                const err23 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err23];
                 } else {
@@ -1714,7 +1670,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data12 === "string") {
             if (!pattern7.test(data12)) {
-              const err24 = { instancePath: instancePath + "/body/hashtags", schemaPath: "#/properties/body/properties/hashtags/pattern", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
+              const err24 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -1735,7 +1691,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                const err25 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/type", keyword: "type", params: { type: "string" } };
+                const err25 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -1753,7 +1709,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data13 === "string") {
             if (func109(data13) > 40) {
-              const err26 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "#/properties/body/properties/broad_ending_msg/maxLength", keyword: "maxLength", params: { limit: 40 } };
+              const err26 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "maxLength", params: { limit: 40 } };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -1776,7 +1732,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                const err27 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/type", keyword: "type", params: { type: schema35.properties.body.properties.is_wait.type } };
+                const err27 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
                 if (vErrors === null) {
                   vErrors = [err27];
                 } else {
@@ -1793,7 +1749,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data14 === 0 || data14 === 1 || data14 === "0" || data14 === "1")) {
-            const err28 = { instancePath: instancePath + "/body/is_wait", schemaPath: "#/properties/body/properties/is_wait/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.is_wait.enum } };
+            const err28 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1, "0", "1"] } };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -1811,7 +1767,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType14 === "boolean" || data15 === null || dataType14 === "string" && data15 && data15 == +data15 && !(data15 % 1)) {
                 coerced14 = +data15;
               } else {
-                const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/type", keyword: "type", params: { type: "integer" } };
+                const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err29];
                 } else {
@@ -1829,7 +1785,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data15 == "number" && isFinite(data15)) {
             if (data15 > 10 || isNaN(data15)) {
-              const err30 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
+              const err30 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
               if (vErrors === null) {
                 vErrors = [err30];
               } else {
@@ -1838,7 +1794,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data15 < 1 || isNaN(data15)) {
-              const err31 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "#/properties/body/properties/waiting_time/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+              const err31 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -1861,7 +1817,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                const err32 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/type", keyword: "type", params: { type: schema35.properties.body.properties.water_mark.type } };
+                const err32 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
                 if (vErrors === null) {
                   vErrors = [err32];
                 } else {
@@ -1878,7 +1834,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data16 === 1 || data16 === 2 || data16 === 3 || data16 === 4 || data16 === 5 || data16 === 6 || data16 === "1" || data16 === "2" || data16 === "3" || data16 === "4" || data16 === "5" || data16 === "6")) {
-            const err33 = { instancePath: instancePath + "/body/water_mark", schemaPath: "#/properties/body/properties/water_mark/enum", keyword: "enum", params: { allowedValues: schema35.properties.body.properties.water_mark.enum } };
+            const err33 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "enum", params: { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -1888,7 +1844,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err34 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err34 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -1898,7 +1854,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err35 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err35 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err35];
     } else {
@@ -1924,7 +1880,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1934,7 +1890,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1947,7 +1903,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "access_token" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -1966,7 +1922,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -1984,7 +1940,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -1994,7 +1950,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -2007,7 +1963,6 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op6 = validate26;
-var schema37 = { "$id": "op:listBroadcasts", "type": "object", "properties": { "query": { "type": "object", "properties": { "client_id": { "type": "string" }, "select_key": { "type": "string", "enum": ["cate", "lang"] }, "select_value": { "type": "string" }, "order_type": { "type": "string", "enum": ["view_cnt", "broad_start"] }, "page_no": { "type": "integer" }, "callback": { "type": "string" } }, "required": ["client_id"], "additionalProperties": false } }, "additionalProperties": false };
 function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2022,7 +1977,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -2035,7 +1990,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -2045,7 +2000,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id" || key1 === "select_key" || key1 === "select_value" || key1 === "order_type" || key1 === "page_no" || key1 === "callback")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -2065,7 +2020,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -2093,7 +2048,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -2110,7 +2065,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "cate" || data2 === "lang")) {
-            const err5 = { instancePath: instancePath + "/query/select_key", schemaPath: "#/properties/query/properties/select_key/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.select_key.enum } };
+            const err5 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "enum", params: { allowedValues: ["cate", "lang"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -2130,7 +2085,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/query/select_value", schemaPath: "#/properties/query/properties/select_value/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/query/select_value", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -2158,7 +2113,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/type", keyword: "type", params: { type: "string" } };
+                const err7 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err7];
                 } else {
@@ -2175,7 +2130,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data4 === "view_cnt" || data4 === "broad_start")) {
-            const err8 = { instancePath: instancePath + "/query/order_type", schemaPath: "#/properties/query/properties/order_type/enum", keyword: "enum", params: { allowedValues: schema37.properties.query.properties.order_type.enum } };
+            const err8 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["view_cnt", "broad_start"] } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -2193,7 +2148,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                const err9 = { instancePath: instancePath + "/query/page_no", schemaPath: "#/properties/query/properties/page_no/type", keyword: "type", params: { type: "integer" } };
+                const err9 = { instancePath: instancePath + "/query/page_no", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -2221,7 +2176,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced5 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/query/callback", schemaPath: "#/properties/query/properties/callback/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/query/callback", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err10];
                 } else {
@@ -2239,7 +2194,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -2249,7 +2204,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err12 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err12];
     } else {
@@ -2262,7 +2217,6 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op7 = validate27;
-var schema38 = { "$id": "op:getAquaComponent", "type": "object", "properties": { "body": { "type": "object", "required": ["access_token"], "properties": { "access_token": { "type": "string" }, "platform_type": { "type": "string", "enum": ["pc", "mobile"] }, "component_type": { "type": "string", "enum": ["chat", "notice", "goal"] } } } }, "required": ["body"], "additionalProperties": false };
 function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2276,7 +2230,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -2286,7 +2240,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -2299,7 +2253,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "access_token" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -2318,7 +2272,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -2346,7 +2300,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -2363,7 +2317,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "pc" || data2 === "mobile")) {
-            const err5 = { instancePath: instancePath + "/body/platform_type", schemaPath: "#/properties/body/properties/platform_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.platform_type.enum } };
+            const err5 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["pc", "mobile"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -2383,7 +2337,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/type", keyword: "type", params: { type: "string" } };
+                const err6 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err6];
                 } else {
@@ -2400,7 +2354,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data3 === "chat" || data3 === "notice" || data3 === "goal")) {
-            const err7 = { instancePath: instancePath + "/body/component_type", schemaPath: "#/properties/body/properties/component_type/enum", keyword: "enum", params: { allowedValues: schema38.properties.body.properties.component_type.enum } };
+            const err7 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["chat", "notice", "goal"] } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -2410,7 +2364,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -2420,7 +2374,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -2433,7 +2387,6 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op8 = validate28;
-var schema39 = { "$id": "op:listFilters", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "query": { "type": "object", "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" } }, "required": ["client_id", "client_secret"], "additionalProperties": false } }, "additionalProperties": false };
 function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2448,7 +2401,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -2461,7 +2414,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "type" } };
+          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -2471,7 +2424,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -2491,7 +2444,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -2508,7 +2461,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/enum", keyword: "enum", params: { allowedValues: schema39.properties.path.properties.type.enum } };
+            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -2518,7 +2471,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err5 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -2531,7 +2484,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.query;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err6 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -2540,7 +2493,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err7 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "client_secret" } };
+          const err7 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -2550,7 +2503,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "client_id" || key2 === "client_secret")) {
-            const err8 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 } };
+            const err8 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -2570,7 +2523,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                const err9 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err9 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -2598,7 +2551,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/query/client_secret", schemaPath: "#/properties/query/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err10 = { instancePath: instancePath + "/query/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err10];
                 } else {
@@ -2616,7 +2569,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -2626,7 +2579,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err12 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err12];
     } else {
@@ -2639,7 +2592,6 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op9 = validate29;
-var schema40 = { "$id": "op:upsertFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["client_id", "client_secret", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["cate_no", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }, { "type": "object", "required": ["keyword", "reason"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string", "maxLength": 20 }, "reason": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -2653,7 +2605,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -2663,7 +2615,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -2676,7 +2628,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "type" } };
+          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -2686,7 +2638,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -2706,7 +2658,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -2723,7 +2675,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/enum", keyword: "enum", params: { allowedValues: schema40.properties.path.properties.type.enum } };
+            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -2733,7 +2685,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -3427,7 +3379,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err38 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err38 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err38];
           } else {
@@ -3436,7 +3388,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err39 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
+          const err39 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
           if (vErrors === null) {
             vErrors = [err39];
           } else {
@@ -3445,7 +3397,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err40 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "reason" } };
+          const err40 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "reason" } };
           if (vErrors === null) {
             vErrors = [err40];
           } else {
@@ -3473,7 +3425,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data21 === null) {
                 coerced19 = "";
               } else {
-                const err41 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err41 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err41];
                 } else {
@@ -3501,7 +3453,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data22 === null) {
                 coerced20 = "";
               } else {
-                const err42 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err42 = { instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err42];
                 } else {
@@ -3529,7 +3481,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data23 === null) {
                 coerced21 = "";
               } else {
-                const err43 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                const err43 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err43];
                 } else {
@@ -3557,7 +3509,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data24 === null) {
                 coerced22 = "";
               } else {
-                const err44 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                const err44 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err44];
                 } else {
@@ -3585,7 +3537,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data25 === null) {
                 coerced23 = "";
               } else {
-                const err45 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                const err45 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err45];
                 } else {
@@ -3603,7 +3555,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data25 === "string") {
             if (func109(data25) > 20) {
-              const err46 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
+              const err46 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "maxLength", params: { limit: 20 } };
               if (vErrors === null) {
                 vErrors = [err46];
               } else {
@@ -3624,7 +3576,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data26 === null) {
                 coerced24 = "";
               } else {
-                const err47 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/properties/reason/type", keyword: "type", params: { type: "string" } };
+                const err47 = { instancePath: instancePath + "/body/reason", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err47];
                 } else {
@@ -3642,7 +3594,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err48 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err48 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err48];
         } else {
@@ -3652,7 +3604,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err49 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err49 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err49];
     } else {
@@ -3665,7 +3617,6 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op10 = validate30;
-var schema41 = { "$id": "op:deleteFilter", "type": "object", "properties": { "path": { "type": "object", "properties": { "type": { "type": "string", "enum": ["streamer", "category", "keyword"] } }, "required": ["type"], "additionalProperties": false }, "body": { "type": "object", "required": ["client_id", "client_secret"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } }, "allOf": [{ "anyOf": [{ "type": "object", "required": ["black_id"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["cate_no"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }, { "type": "object", "required": ["keyword"], "properties": { "client_id": { "type": "string" }, "client_secret": { "type": "string" }, "black_id": { "type": "string" }, "cate_no": { "type": "string" }, "keyword": { "type": "string" } } }] }] } }, "required": ["body"], "additionalProperties": false };
 function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -3679,7 +3630,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -3689,7 +3640,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -3702,7 +3653,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/required", keyword: "required", params: { missingProperty: "type" } };
+          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -3712,7 +3663,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -3732,7 +3683,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -3749,7 +3700,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "#/properties/path/properties/type/enum", keyword: "enum", params: { allowedValues: schema41.properties.path.properties.type.enum } };
+            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -3759,7 +3710,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "#/properties/path/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -4306,7 +4257,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err29 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err29 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err29];
           } else {
@@ -4315,7 +4266,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err30 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "client_secret" } };
+          const err30 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
           if (vErrors === null) {
             vErrors = [err30];
           } else {
@@ -4342,7 +4293,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data18 === null) {
                 coerced16 = "";
               } else {
-                const err31 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err31 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err31];
                 } else {
@@ -4370,7 +4321,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data19 === null) {
                 coerced17 = "";
               } else {
-                const err32 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/properties/client_secret/type", keyword: "type", params: { type: "string" } };
+                const err32 = { instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err32];
                 } else {
@@ -4398,7 +4349,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data20 === null) {
                 coerced18 = "";
               } else {
-                const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/properties/black_id/type", keyword: "type", params: { type: "string" } };
+                const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err33];
                 } else {
@@ -4426,7 +4377,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data21 === null) {
                 coerced19 = "";
               } else {
-                const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/properties/cate_no/type", keyword: "type", params: { type: "string" } };
+                const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err34];
                 } else {
@@ -4454,7 +4405,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data22 === null) {
                 coerced20 = "";
               } else {
-                const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/properties/keyword/type", keyword: "type", params: { type: "string" } };
+                const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err35];
                 } else {
@@ -4472,7 +4423,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err36 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -4482,7 +4433,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err37 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err37];
     } else {
@@ -4495,7 +4446,6 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op11 = validate31;
-var schema42 = { "$id": "op:listCategories", "type": "object", "properties": { "query": { "type": "object", "properties": { "client_id": { "type": "string" }, "locale": { "type": "string", "enum": ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } }, "required": ["client_id"], "additionalProperties": false } }, "additionalProperties": false };
 function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -4510,7 +4460,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -4523,7 +4473,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "client_id" } };
+          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -4533,7 +4483,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id" || key1 === "locale")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -4553,7 +4503,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "#/properties/query/properties/client_id/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -4581,7 +4531,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/type", keyword: "type", params: { type: "string" } };
+                const err4 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -4598,7 +4548,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "ko_KR" || data2 === "en_US" || data2 === "zh_CN" || data2 === "zh_TW" || data2 === "th_TH")) {
-            const err5 = { instancePath: instancePath + "/query/locale", schemaPath: "#/properties/query/properties/locale/enum", keyword: "enum", params: { allowedValues: schema42.properties.query.properties.locale.enum } };
+            const err5 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "enum", params: { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -4608,7 +4558,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -4618,7 +4568,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -4645,7 +4595,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -4658,7 +4608,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/required", keyword: "required", params: { missingProperty: "vod_url" } };
+          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -4668,7 +4618,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "vod_url" || key1 === "width" || key1 === "height")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } };
+            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
             if (vErrors === null) {
               vErrors = [err2];
             } else {
@@ -4688,7 +4638,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "#/properties/query/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -4714,7 +4664,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                const err4 = { instancePath: instancePath + "/query/width", schemaPath: "#/properties/query/properties/width/type", keyword: "type", params: { type: "integer" } };
+                const err4 = { instancePath: instancePath + "/query/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -4740,7 +4690,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                const err5 = { instancePath: instancePath + "/query/height", schemaPath: "#/properties/query/properties/height/type", keyword: "type", params: { type: "integer" } };
+                const err5 = { instancePath: instancePath + "/query/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -4758,7 +4708,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/query", schemaPath: "#/properties/query/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -4768,7 +4718,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -4794,7 +4744,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4804,7 +4754,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -4817,7 +4767,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "vod_url" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -4836,7 +4786,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "#/properties/body/properties/vod_url/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -4862,7 +4812,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                const err4 = { instancePath: instancePath + "/body/width", schemaPath: "#/properties/body/properties/width/type", keyword: "type", params: { type: "integer" } };
+                const err4 = { instancePath: instancePath + "/body/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err4];
                 } else {
@@ -4888,7 +4838,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                const err5 = { instancePath: instancePath + "/body/height", schemaPath: "#/properties/body/properties/height/type", keyword: "type", params: { type: "integer" } };
+                const err5 = { instancePath: instancePath + "/body/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -4906,7 +4856,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -4916,7 +4866,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -4942,7 +4892,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "body" } };
+      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4952,7 +4902,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -4965,7 +4915,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/required", keyword: "required", params: { missingProperty: "access_token" } };
+          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -4984,7 +4934,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "#/properties/body/properties/access_token/type", keyword: "type", params: { type: "string" } };
+                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err3];
                 } else {
@@ -5002,7 +4952,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } };
+        const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -5012,7 +4962,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err5];
     } else {

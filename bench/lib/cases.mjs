@@ -5,7 +5,15 @@
 //   raw  — fetch-style code doing the SDK's work by hand: URL, headers (auth/signature), body, fetch, JSON, envelope
 // Every variant (bare included) checks the answer is the expected success and throws otherwise, so none can get
 // away with less work.
+//   axios — peer: what a hand-written SDK on axios does (the approach of Polyv's official TypeScript SDK,
+//           polyv-live-api-sdk: an axios instance with a timeout, a request interceptor that adds the credentials,
+//           Polyv's signature computed by hand with node:crypto, and an envelope check on the answer). Over a stub
+//           `fetch` it runs axios' fetch adapter with that fetch; over loopback, axios' default (node:http) adapter.
+//   ky    — peer: ky (the most-used fetch wrapper with retries and timeouts) with a beforeRequest hook for the
+//           credentials, its per-request timeout, and retries limited to the methods the spec marks retry-safe.
 import { createHash } from "node:crypto";
+import axios from "axios";
+import ky from "ky";
 import createClient from "openapi-fetch";
 import { ROUTES } from "./routes.mjs";
 
@@ -24,6 +32,21 @@ export function polyvItems(n) {
   return Array.from({ length: n }, (_, i) => ({ viewerId: `viewer-${i + 1}`, customFieldId: "PAY_ORDER", customFieldValue: "已支付" }));
 }
 
+// The peers get the same per-attempt timeout as streamspec's default (30 s). streamspec retries only what the spec
+// marks retry-safe; ky gets the same rule (none of the measured operations is retry-safe: all are POSTs).
+const TIMEOUT_MS = 30_000;
+const md5Upper = (text) => createHash("md5").update(text, "utf8").digest("hex").toUpperCase();
+
+/** An axios instance as a hand-written SDK sets it up: base URL, timeout, over `fetch` when one is given (the stub). */
+function axiosPeer({ fetch, baseUrl, loopback }) {
+  return axios.create({ baseURL: baseUrl, timeout: TIMEOUT_MS, ...(loopback ? {} : { adapter: "fetch", env: { fetch } }) });
+}
+
+/** A ky instance: prefix URL, timeout, retries only for retry-safe methods (none of the measured calls). */
+function kyPeer({ fetch, baseUrl }, beforeRequest) {
+  return ky.create({ prefixUrl: baseUrl, fetch, timeout: TIMEOUT_MS, retry: { limit: 2, methods: ["get"] }, hooks: { beforeRequest: beforeRequest ? [beforeRequest] : [] } });
+}
+
 const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`;
 
 export const CASES = {
@@ -31,7 +54,7 @@ export const CASES = {
     operation: "loginMember",
     path: "/v2/apps/me/members/login",
     defaultBaseUrl: "https://api.flipflop.cloud",
-    async create({ fetch, baseUrl }) {
+    async create({ fetch, baseUrl, loopback = false }) {
       const { createFlipFlopClient } = await load("flipflop");
       const apiKey = "bench-api-key";
       const apiSecret = "bench-api-secret";
@@ -42,6 +65,12 @@ export const CASES = {
       const url = `${baseUrl}${path}`;
       const authorization = basic(apiKey, apiSecret);
       const check = (data) => (typeof data?.accessToken === "string" ? data : fail("loginMember", data));
+      const ax = axiosPeer({ fetch, baseUrl, loopback });
+      ax.interceptors.request.use((config) => {
+        config.headers.set("Authorization", authorization);
+        return config;
+      });
+      const k = kyPeer({ fetch, baseUrl }, (request) => request.headers.set("Authorization", authorization));
       return {
         sdk: async () => check(await client.loginMember({ body })),
         wire: async () => check(okWire(await client.POST(path, { body }))),
@@ -51,6 +80,8 @@ export const CASES = {
           const data = await res.json();
           return res.ok ? check(data) : fail("raw", data);
         },
+        axios: async () => check((await ax.post(path, body)).data),
+        ky: async () => check(await k.post(path.slice(1), { json: body }).json()),
       };
     },
   },
@@ -59,7 +90,7 @@ export const CASES = {
     operation: "saveViewerCustomFieldValues",
     path: "/live/v4/user/custom-field/viewer-value/save",
     defaultBaseUrl: "https://api.polyv.net",
-    async create({ fetch, baseUrl, items = 1 }) {
+    async create({ fetch, baseUrl, items = 1, loopback = false }) {
       const { createPolyvClient } = await load("polyv");
       const appId = "bench-app-id";
       const appSecret = "bench-app-secret";
@@ -68,6 +99,19 @@ export const CASES = {
       const body = polyvItems(items);
       const path = this.path;
       const check = (data) => (data?.code === 200 && data.success !== false ? data : fail("saveViewerCustomFieldValues", data));
+      // As polyv-live-api-sdk does it: a request interceptor signs appId + timestamp + the query parameters
+      // (keys sorted, key+value concatenated, wrapped in the appSecret, MD5 upper-case hex) and adds them to the query.
+      const signed = (params) => {
+        const all = { appId, timestamp: Date.now(), ...params };
+        const joined = Object.keys(all).sort().map((key) => key + all[key]).join("");
+        return { ...all, sign: md5Upper(appSecret + joined + appSecret) };
+      };
+      const ax = axiosPeer({ fetch, baseUrl, loopback });
+      ax.interceptors.request.use((config) => {
+        config.params = signed(config.params);
+        return config;
+      });
+      const k = kyPeer({ fetch, baseUrl });
       return {
         sdk: async () => check(await client.saveViewerCustomFieldValues({ body })),
         wire: async () => check(okWire(await client.POST(path, { body }))),
@@ -84,6 +128,8 @@ export const CASES = {
           const data = await res.json();
           return res.ok ? check(data) : fail("raw", data);
         },
+        axios: async () => check((await ax.post(path, body)).data),
+        ky: async () => check(await k.post(path.slice(1), { searchParams: signed({}), json: body }).json()),
       };
     },
   },
@@ -92,7 +138,7 @@ export const CASES = {
     operation: "updateBroadcastInfo",
     path: "/broad/info/update",
     defaultBaseUrl: "https://openapi.sooplive.co.kr",
-    async create({ fetch, baseUrl }) {
+    async create({ fetch, baseUrl, loopback = false }) {
       const { createSoopClient } = await load("soop");
       const accessToken = "bench-soop-access-token";
       const client = createSoopClient({
@@ -110,6 +156,10 @@ export const CASES = {
       const path = this.path;
       const url = `${baseUrl}${path}`;
       const check = (data) => (typeof data?.result === "number" && data.result > 0 ? data : fail("updateBroadcastInfo", data));
+      // SOOP takes the token as a form field: the peers add it where the body is built.
+      const ax = axiosPeer({ fetch, baseUrl, loopback });
+      const k = kyPeer({ fetch, baseUrl });
+      const withToken = (b) => new URLSearchParams({ ...b, access_token: accessToken });
       return {
         sdk: async () => check(await client.updateBroadcastInfo({ body })),
         // The wire layer takes a plain object body for a form operation and encodes it (formBodyMiddleware).
@@ -124,6 +174,8 @@ export const CASES = {
           const data = await res.json();
           return res.ok ? check(data) : fail("raw", data);
         },
+        axios: async () => check((await ax.post(path, withToken(body))).data),
+        ky: async () => check(await k.post(path.slice(1), { body: withToken(body) }).json()),
       };
     },
   },
@@ -132,7 +184,7 @@ export const CASES = {
     operation: "checkAuthToken",
     path: "/api/auth/check",
     defaultBaseUrl: "https://arctos.bench.example",
-    async create({ fetch, baseUrl }) {
+    async create({ fetch, baseUrl, loopback = false }) {
       const { createArctosClient } = await load("arctos");
       const client = createArctosClient({
         licenseKey: "bench-license-key",
@@ -147,6 +199,12 @@ export const CASES = {
       const url = `${baseUrl}${path}`;
       const authorization = `Bearer ${token}`;
       const check = (data) => (data?.status === 1 || data?.status === 2 ? data : fail("checkAuthToken", data));
+      const ax = axiosPeer({ fetch, baseUrl, loopback });
+      ax.interceptors.request.use((config) => {
+        config.headers.set("Authorization", authorization);
+        return config;
+      });
+      const k = kyPeer({ fetch, baseUrl }, (request) => request.headers.set("Authorization", authorization));
       return {
         sdk: async () => check(await client.checkAuthToken()),
         wire: async () => check(okWire(await client.POST(path))),
@@ -156,6 +214,8 @@ export const CASES = {
           const data = await res.json();
           return res.ok && data?.status !== 0 ? check(data) : fail("raw", data);
         },
+        axios: async () => check((await ax.post(path)).data),
+        ky: async () => check(await k.post(path.slice(1)).json()),
       };
     },
   },

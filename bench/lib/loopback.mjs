@@ -3,7 +3,8 @@
 import { CASES } from "./cases.mjs";
 import { interleaved, ratios } from "./stats.mjs";
 
-export const VARIANTS = ["sdk", "bare", "raw"];
+// axios (its default node:http adapter, as a Node app gets it) and ky (Node's fetch) are the peers (see cases.mjs).
+export const VARIANTS = ["sdk", "bare", "raw", "axios", "ky"];
 
 /** `concurrency` loops each call `fn` back to back for `budgetMs`; returns the mean time per completed call (µs). */
 export async function throughput(fn, budgetMs, concurrency) {
@@ -20,10 +21,10 @@ export async function throughput(fn, budgetMs, concurrency) {
   return ((performance.now() - start) * 1000) / calls;
 }
 
-/** → { [concurrency]: { usPerCall: { sdk: [...], bare: [...], raw: [...] }, sdkOverBare: [...] } } */
+/** → { [concurrency]: { usPerCall: { sdk: [...], bare: [...], raw: [...], axios: [...], ky: [...] }, sdkOverBare: [...], ... } } */
 export async function run({ provider, port, concurrency, rounds, budgetMs, warmupMs, warmupCalls = 300 }) {
   const def = CASES[provider];
-  const variants = await def.create({ fetch: globalThis.fetch, baseUrl: `http://127.0.0.1:${port}` });
+  const variants = await def.create({ fetch: globalThis.fetch, baseUrl: `http://127.0.0.1:${port}`, loopback: true });
   // JIT warm-up by count (a time budget alone gives the slowest variant the fewest warm-up calls).
   for (const name of VARIANTS) for (let i = 0; i < warmupCalls; i++) await variants[name]();
   const out = {};
@@ -34,7 +35,13 @@ export async function run({ provider, port, concurrency, rounds, budgetMs, warmu
       warmupMs,
       measure: (fn, ms) => throughput(fn, ms, c),
     });
-    out[c] = { usPerCall, sdkOverBare: ratios(usPerCall.sdk, usPerCall.bare), rawOverBare: ratios(usPerCall.raw, usPerCall.bare) };
+    out[c] = {
+      usPerCall,
+      sdkOverBare: ratios(usPerCall.sdk, usPerCall.bare),
+      rawOverBare: ratios(usPerCall.raw, usPerCall.bare),
+      axiosOverBare: ratios(usPerCall.axios, usPerCall.bare),
+      kyOverBare: ratios(usPerCall.ky, usPerCall.bare),
+    };
   }
   return out;
 }

@@ -5,9 +5,10 @@ import { ROUTES } from "./routes.mjs";
 import { interleaved, ratios } from "./stats.mjs";
 import { createStubFetch } from "./stub-fetch.mjs";
 
-export const VARIANTS = ["sdk", "wire", "bare", "raw"];
+// axios and ky are the peers (see cases.mjs), measured in the same rounds on the same calls.
+export const VARIANTS = ["sdk", "wire", "bare", "raw", "axios", "ky"];
 
-/** → { usPerCall: { sdk: [µs per round], ... }, sdkOverBare: [...], wireOverBare: [...], calls } */
+/** → { usPerCall: { sdk: [µs per round], ... }, sdkOverBare: [...], wireOverBare: [...], <peer>OverBare: [...], calls } */
 export async function run({ provider, rounds, budgetMs, warmupMs }) {
   const def = CASES[provider];
   const stub = createStubFetch(ROUTES);
@@ -20,6 +21,8 @@ export async function run({ provider, rounds, budgetMs, warmupMs }) {
     sdkOverBare: ratios(usPerCall.sdk, usPerCall.bare),
     wireOverBare: ratios(usPerCall.wire, usPerCall.bare),
     rawOverBare: ratios(usPerCall.raw, usPerCall.bare),
+    axiosOverBare: ratios(usPerCall.axios, usPerCall.bare),
+    kyOverBare: ratios(usPerCall.ky, usPerCall.bare),
     calls: stub.calls,
   };
 }

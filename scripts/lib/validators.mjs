@@ -2,6 +2,7 @@
 // no Ajv, no eval and no `new Function` at run time, so they run where code generation from strings is forbidden
 // (Cloudflare Workers, strict CSP pages). Ajv's strict mode makes an unknown keyword or format fail the
 // generation instead of being dropped silently.
+import { createRequire } from "node:module";
 import { build } from "esbuild";
 import Ajv2020 from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
@@ -63,6 +64,69 @@ export function createAjv(schemas, { coerceTypes = false, source = false } = {})
   return ajv;
 }
 
+// Ajv's run-time helpers that are each one self-contained function (ucs2length: code points; equal:
+// fast-deep-equal). They go into the module as their own source: bundled as CommonJS, each provider bundle would
+// also carry esbuild's CommonJS wrappers (about 300 B gzip). Any other helper is bundled as before.
+const SELF_CONTAINED = new Set(["ajv/dist/runtime/ucs2length", "ajv/dist/runtime/equal"]);
+const requireHere = createRequire(import.meta.url);
+
+/** Ajv's standalone code as tokens: string literals and the code between them (it writes no template or regex literals). */
+function tokens(source) {
+  if (source.includes("`")) throw new Error("unexpected template literal in Ajv's standalone code");
+  const out = [];
+  let code = "";
+  for (let i = 0; i < source.length; ) {
+    const quote = source[i];
+    if (quote !== '"' && quote !== "'") {
+      code += source[i++];
+      continue;
+    }
+    let j = i + 1;
+    for (; source[j] !== quote; j++) {
+      if (j >= source.length) throw new Error("unterminated string in Ajv's standalone code");
+      if (source[j] === "\\") j++;
+    }
+    out.push({ code }, { string: source.slice(i, j + 1) });
+    code = "";
+    i = j + 1;
+  }
+  out.push({ code });
+  return out;
+}
+
+/**
+ * Smaller validators, same verdicts and the same issues (src/core/validate.ts reads `schemaPath` only to
+ * tell what lies inside an anyOf/oneOf alternative):
+ * - a value Ajv reads out of an embedded schema object (an enum's allowedValues, a type list) is written in as a
+ *   literal, so the schema objects themselves drop out of the module;
+ * - `schemaPath` is kept only where it runs through an anyOf/oneOf; elsewhere it is "".
+ */
+function compact(source) {
+  const schemas = new Map();
+  for (const [, name, json] of source.matchAll(/^const (schema\d+) = (\{.*\});$/gm)) {
+    try {
+      schemas.set(name, JSON.parse(json));
+    } catch {
+      // not plain JSON: that schema stays referenced as it is
+    }
+  }
+  const at = (value, path) => path.reduce((node, key) => (node !== null && typeof node === "object" && Object.hasOwn(node, key) ? node[key] : undefined), value);
+  const list = tokens(source);
+  return list
+    .map((t, i) => {
+      if (t.string !== undefined) {
+        const before = list[i - 1]?.code ?? "";
+        if (/\bschemaPath: ?$/.test(before) && !/anyOf|oneOf/.test(t.string)) return '""';
+        return t.string;
+      }
+      return t.code.replace(/(?<![\w$.])(schema\d+)((?:\.[A-Za-z_$][\w$]*)+)/g, (whole, name, path) => {
+        const value = schemas.has(name) ? at(schemas.get(name), path.slice(1).split(".")) : undefined;
+        return value === undefined ? whole : JSON.stringify(value);
+      });
+    })
+    .join("");
+}
+
 function standalone(schemas, coerceTypes) {
   const ajv = createAjv(Object.values(schemas), { coerceTypes, source: true });
   const exported = {};
@@ -72,13 +136,21 @@ function standalone(schemas, coerceTypes) {
     exported[`op${i}`] = `op:${id}`; // an operationId need not be a usable identifier
   });
   let source = standaloneCode(ajv, exported);
-  // Ajv's ESM output still `require`s its run-time helpers (ajv issue #2209): turn them into imports for esbuild.
+  source = compact(source);
+  // Ajv's ESM output still `require`s its run-time helpers (ajv issue #2209): turn them into imports for esbuild,
+  // or into the helper's own source (SELF_CONTAINED).
   const modules = [];
+  const inlined = [];
   source = source.replace(/require\("([^"]+)"\)/g, (_, name) => {
+    if (SELF_CONTAINED.has(name)) {
+      const id = `__ajvInline${inlined.length}`;
+      inlined.push(`const ${id} = { default: ${requireHere(name).default.toString()} };`);
+      return id;
+    }
     modules.push(name);
     return `__ajv${modules.length - 1}`;
   });
-  const imports = modules.map((name, i) => `import * as __ajv${i} from ${JSON.stringify(name)};`).join("\n");
+  const imports = [...modules.map((name, i) => `import * as __ajv${i} from ${JSON.stringify(name)};`), ...inlined].join("\n");
   // One export, the index: the per-operation names stay module-private.
   source = source.replace(/^export const /gm, "const ");
   return `${imports}\n${source}\nexport const validators = { ${ids.map((id, i) => `${JSON.stringify(id)}: op${i}`).join(", ")} };\n`;

@@ -5,6 +5,7 @@
 import type { Middleware } from "openapi-fetch";
 import { operationLookup } from "../core/form.js";
 import type { OperationIndex } from "../core/operation.js";
+import { cloneRequest } from "../core/request.js";
 import type { Token, TokenKeeper } from "../core/token.js";
 
 export interface BearerReloginOptions {
@@ -54,7 +55,8 @@ export function bearerRelogin({ operations, keeper, rejected }: BearerReloginOpt
       const token = (await keeper.get()).accessToken;
       request.headers.set("Authorization", `Bearer ${token}`);
       // A bodyless Request can be sent again as it is; only a body needs a copy (a clone tees its stream).
-      const entry: Sent = { request: request.body ? request.clone() : new WeakRef(request), token };
+      // The copy stays the call's (cloneRequest): the transport then follows the caller's signal for it too.
+      const entry: Sent = { request: request.body ? cloneRequest(request) : new WeakRef(request), token };
       sent.set(id, entry);
       orphans.register(request, id, entry);
       return undefined;

@@ -1,8 +1,9 @@
 // Small auth strategies shared by providers: each is middleware that adds one credential to the requests
 // of the operations whose spec asks for it.
 import type { Middleware } from "openapi-fetch";
+import type { Finish } from "./client.js";
 import { operationLookup } from "./form.js";
-import type { Credential, OperationIndex } from "./operation.js";
+import type { Credential, OperationIndex, OperationMeta } from "./operation.js";
 
 /**
  * Adds a header to every operation whose spec lists a credential `wants` accepts. The header is named by the
@@ -16,10 +17,14 @@ export function headerCredential(
 ): Middleware {
   const lookup = operationLookup(operations);
   return {
-    async onRequest({ request, schemaPath }) {
+    onRequest({ request, schemaPath }) {
       const wanted = lookup(request.method, schemaPath)?.[1].credentials.find(wants);
       if (!wanted) return undefined;
-      request.headers.set(typeof header === "string" ? header : header(wanted), await value());
+      const name = typeof header === "string" ? header : header(wanted);
+      const got = value();
+      // A value at hand is set at once; only one that has to be fetched (a token) makes this step wait.
+      if (typeof got === "string") request.headers.set(name, got);
+      else return got.then((v) => void request.headers.set(name, v));
       return undefined;
     },
   };
@@ -28,6 +33,16 @@ export function headerCredential(
 export function basicAuth(operations: OperationIndex, user: string, password: string): Middleware {
   const value = `Basic ${basicCredentials(user, password)}`;
   return headerCredential(operations, (c) => c.kind === "basic", "Authorization", () => value);
+}
+
+/**
+ * The same header for a named operation, set as openapi-fetch builds its Request (ProviderHooks.finish), so the
+ * named operations need no middleware at all. An operation without a basic credential gets nothing added.
+ */
+export function basicAuthFinish(user: string, password: string): (operationId: string, meta: OperationMeta) => Finish {
+  const headers = { Authorization: `Basic ${basicCredentials(user, password)}` };
+  const none: Finish = {};
+  return (_, meta) => (meta.credentials.some((c) => c.kind === "basic") ? { headers } : none);
 }
 
 /** Base64 of `user:password` over its UTF-8 bytes (RFC 7617), with `btoa`, which every runtime has. */

@@ -1,7 +1,7 @@
 // The client factory every provider uses: an openapi-fetch client for the provider's `paths` (the wire layer)
 // plus one method per operationId (the SDK layer) that validates input, calls the wire layer and turns every
 // failure into one of the error classes.
-import createClient, { type Client, type FetchOptions, type Middleware } from "openapi-fetch";
+import createClient, { createQuerySerializer, type Client, type FetchOptions, type Middleware } from "openapi-fetch";
 import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from "openapi-typescript-helpers";
 import { ProviderError, StreamspecError, TransportError, ValidationError } from "./errors.js";
 import { FORM, formBodyMiddleware, formSerializer } from "./form.js";
@@ -10,7 +10,7 @@ import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions
 import type { Redactor } from "./redact.js";
 import { resolveRetryPolicy } from "./retry.js";
 import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
-import { createTransport, type Limiter } from "./transport.js";
+import { bufferedText, createTransport, type Limiter } from "./transport.js";
 import { validateCall } from "./validate-call.js";
 import type { ValidatorIndex } from "./validate.js";
 
@@ -34,7 +34,33 @@ export interface ProviderHooks {
   failure(body: unknown, status: number, response: Response): Failure | undefined;
   /** Fills in per-call defaults (e.g. a path parameter from the factory) before validation. */
   prepare?(operationId: string, init: CallInit): CallInit | Promise<CallInit>;
+  /**
+   * For a named operation: steps that add the provider's credentials to the query string and form text as
+   * openapi-fetch serialises them, so the Request is built complete. Rebuilding a Request in middleware costs
+   * a new Request, a body stream and a signal; the middleware stays for the wire layer and skips requests
+   * built this way (FirstAttempt.finished). Undefined: the middleware does it.
+   */
+  finish?(operationId: string, meta: OperationMeta): Finish | undefined | Promise<Finish | undefined>;
+  /**
+   * The middleware a named operation still needs once `finish` has built its Request complete (e.g. SOOP's JSONP
+   * reader). Such calls go through a second openapi-fetch client over the same transport that holds only these and
+   * the app's own middleware: openapi-fetch's middleware loop (an await per middleware, an id, a frozen options
+   * object) is then skipped entirely when there are none.
+   */
+  finishedMiddleware?: Middleware[];
 }
+
+/**
+ * What ProviderHooks.finish adds: each step takes the serialised text and returns it with the credentials in;
+ * `headers` are set over the caller's (as the middleware's `headers.set` would).
+ */
+export interface Finish {
+  query?: (search: string) => string;
+  form?: (text: string) => string;
+  headers?: Readonly<Record<string, string>>;
+}
+
+const serializeQuery = createQuerySerializer();
 
 export interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
@@ -89,8 +115,31 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     logger: options.logger,
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
-  wire.use(formBodyMiddleware(operations));
+  // Named operations whose credentials `finish` adds go through this one (see ProviderHooks.finishedMiddleware).
+  const finished = hooks.finish ? createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers }) : undefined;
+  if (finished && hooks.finishedMiddleware?.length) finished.use(...hooks.finishedMiddleware);
+  // Only a provider with form operations needs it (every middleware costs each call an await in openapi-fetch).
+  if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(formBodyMiddleware(operations));
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
+  // Middleware the app adds may read response bodies: while any that can is registered, the named operations
+  // leave every Response readable (see `handover` in call()).
+  const readers = new Set<Middleware>();
+  // Middleware the app adds may also replace a Request (losing what the transport knows of the call): while any
+  // is registered, the caller's signal goes into the Request too, as it would without the transport's help.
+  const added = new Set<Middleware>();
+  const { use, eject } = wire;
+  wire.use = (...more) => {
+    for (const m of more) added.add(m);
+    for (const m of more) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
+    use(...more);
+    finished?.use(...more);
+  };
+  wire.eject = (...removed) => {
+    for (const m of removed) readers.delete(m);
+    for (const m of removed) added.delete(m);
+    eject(...removed);
+    finished?.eject(...removed);
+  };
 
   const methods: Record<string, (init?: CallInit) => Promise<unknown>> = {};
   for (const [id, meta] of Object.entries(operations)) {
@@ -111,14 +160,32 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const follow = () => link.abort(callerSignal!.reason);
     if (callerSignal?.aborted) follow();
     else callerSignal?.addEventListener("abort", follow, { once: true });
-    const first: FirstAttempt = { controller: link, caller: callerSignal };
-    const base = { ...init, signal: link.signal, [FIRST_ATTEMPT]: first };
-    const fetchInit = meta.body?.contentType === FORM
-      ? { ...base, bodySerializer: formSerializer, headers: { ...(init.headers as object), "Content-Type": FORM } }
-      : base;
+    // The transport reads every body whole (its limits cover the read); a success is parsed here from the bytes it
+    // kept instead of from a copy of the Response (openapi-fetch leaves the body alone with parseAs "stream").
+    const handover = readers.size === 0 && init.middleware === undefined && (init.parseAs ?? "json") === "json";
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
-      result = await wire.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
+      // A caller's own serialisers are left alone, and so is the middleware's way of adding credentials. What
+      // finish throws (a token that could not be had) is handled as the middleware's failure was.
+      const pending = hooks.finish && init.querySerializer === undefined && init.bodySerializer === undefined ? hooks.finish(id, meta) : undefined;
+      const finish = pending instanceof Promise ? await pending : pending;
+      const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover, finished: finish !== undefined };
+      // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
+      // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
+      const inRequest = added.size > 0 || init.middleware !== undefined ? link.signal : undefined;
+      const fetchInit: CallInit = { ...init, signal: inRequest, [FIRST_ATTEMPT]: first };
+      if (handover) fetchInit.parseAs = "stream";
+      const toText = finish?.form;
+      if (meta.body?.contentType === FORM || toText) {
+        fetchInit.bodySerializer = toText ? (body: unknown) => toText(formSerializer(body)) : formSerializer;
+        fetchInit.headers = { ...(init.headers as object), "Content-Type": FORM };
+        if (toText) fetchInit.body ??= {}; // openapi-fetch serialises only a body it was given
+      }
+      const toSearch = finish?.query;
+      if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
+      if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
+      result = await (finish && finished ? finished : wire).request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
+      if (handover && result.response.ok) result = { data: await successBody(result.response, meta.method), response: result.response };
     } catch (error) {
       throw thrownError({ provider, operation: id, redactor }, error);
     } finally {
@@ -142,6 +209,23 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   }
 
   return Object.assign(wire, methods) as unknown as ProviderClient<Paths, Ops, Ids>;
+}
+
+/** The caller's headers (an object or a Headers) with `set` set over them: later wins, case-insensitively, as in openapi-fetch. */
+function withHeaders(headers: CallInit["headers"], set: Readonly<Record<string, string>>): CallInit["headers"] {
+  if (headers === undefined) return set;
+  if (!(headers instanceof Headers)) return { ...(headers as Record<string, string>), ...set }; // openapi-fetch sets them in order
+  const merged = new Headers(headers);
+  for (const [name, value] of Object.entries(set)) merged.set(name, value);
+  return merged;
+}
+
+/** A success body as openapi-fetch's default (`parseAs: "json"`) reads it, from the transport's bytes when it has them. */
+async function successBody(response: Response, method: string): Promise<unknown> {
+  const length = response.headers.get("content-length");
+  if (response.status === 204 || method === "HEAD" || (length === "0" && !response.headers.get("transfer-encoding")?.includes("chunked"))) return undefined;
+  const text = bufferedText(response) ?? (await response.text());
+  return length || text ? JSON.parse(text) : undefined;
 }
 
 interface ErrorContext {

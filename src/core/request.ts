@@ -12,10 +12,30 @@ export interface FirstAttempt {
   controller: AbortController;
   /** The caller's own signal, the one whose abort means "aborted". */
   caller: AbortSignal | undefined;
+  /** The operation the SDK layer is calling, so the transport need not find it again from the URL. */
+  operation?: string;
+  /**
+   * The caller reads a successful body from the transport's buffer (`bufferedText`), not from the Response: the
+   * transport may then hand over the Response it read instead of building a copy of it.
+   */
+  handover?: boolean;
+  /**
+   * The provider's credentials went in as openapi-fetch serialised the call (ProviderHooks.finish): the
+   * middleware that would add them to the built Request leaves it alone.
+   */
+  finished?: boolean;
 }
 
 export function firstAttemptOf(request: Request): FirstAttempt | undefined {
   return (request as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT];
+}
+
+/** A copy of `from` to send again later (request.clone()), still known to the transport as the same call's. */
+export function cloneRequest(from: Request): Request {
+  const copy = from.clone();
+  const first = firstAttemptOf(from);
+  if (first) (copy as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT] = first;
+  return copy;
 }
 
 /**
@@ -36,7 +56,8 @@ export function rebuild(from: Request, url: URL | string, init: Omit<RequestInit
     mode: from.mode,
     referrerPolicy: from.referrerPolicy,
     ...init,
-    signal: first ? first.controller.signal : from.signal,
+    // A named operation's attempt gets its signal from the transport (fetch(request, { signal })).
+    signal: first ? undefined : from.signal,
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
   if (first) (next as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT] = first;

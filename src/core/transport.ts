@@ -3,7 +3,7 @@
 // share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
 import { TransportError } from "./errors.js";
 import { logError, logRequest, logResponse, type Logger } from "./logger.js";
-import { firstAttemptOf } from "./request.js";
+import { firstAttemptOf, type FirstAttempt } from "./request.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import type { Redactor } from "./redact.js";
 import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy } from "./retry.js";
@@ -33,6 +33,8 @@ interface Route {
   pattern: RegExp;
 }
 
+type Found = Pick<Route, "id" | "meta">;
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -59,7 +61,11 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   const fail = (operation: string | undefined, reason: TransportError["reason"], message: string, cause?: unknown) =>
     new TransportError({ provider: cfg.provider, operation, reason, message, cause, redactor: cfg.redactor });
 
-  function routeOf(request: Request): Route | undefined {
+  // A named operation says which it is (FirstAttempt.operation); only the wire layer's requests are traced back
+  // from their URL.
+  function routeOf(request: Request, owned: FirstAttempt | undefined): Found | undefined {
+    const id = owned?.operation;
+    if (id !== undefined && Object.hasOwn(cfg.operations, id)) return { id, meta: cfg.operations[id]! };
     const pathname = new URL(request.url).pathname;
     return routes.get(request.method)?.find((r) => r.pattern.test(pathname));
   }
@@ -70,26 +76,28 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   };
 
   async function send(original: Request): Promise<Response> {
-    const route = routeOf(original);
-    const op = route?.id;
-    const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
     // A named operation hands over its first attempt's controller (see firstAttempt): that Request can go out
     // as it is instead of being copied, and the caller's own signal is the one that means "aborted".
     const owned = firstAttemptOf(original);
-    // A call without a signal of its own gets one that never aborts, made per call: one made at module scope would
-    // belong to whichever Worker request touched it first (workerd refuses I/O objects across requests).
-    const userSignal = owned ? (owned.caller ?? new AbortController().signal) : original.signal;
+    const route = routeOf(original, owned);
+    const op = route?.id;
+    const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
+    // A named operation called without a signal has none to follow (undefined: nothing can abort it but its own
+    // limits). No stand-in signal is made for it: each AbortSignal costs Node's fetch path several microseconds.
+    const userSignal: AbortSignal | undefined = owned ? owned.caller : original.signal;
     const deadline = Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
     let spare = retry && original.body ? original.clone() : undefined;
     let next: Request = original;
 
     for (let attempt = 0; ; attempt++) {
-      if (userSignal.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
+      if (userSignal?.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
       if (cfg.limiter) {
         // An abort while queued for a slot is an abort, not a network failure.
-        await cfg.limiter.acquire(userSignal).catch((reason: unknown) => {
-          throw userSignal.aborted ? fail(op, "aborted", "the request was aborted", reason) : reason;
+        // The limiter is always handed a signal; one that never aborts when the caller gave none, made per call
+        // (one made at module scope would belong to whichever Worker request touched it first).
+        await cfg.limiter.acquire(userSignal ?? new AbortController().signal).catch((reason: unknown) => {
+          throw userSignal?.aborted ? fail(op, "aborted", "the request was aborted", reason) : reason;
         });
       }
       const remaining = deadline - Date.now();
@@ -97,31 +105,51 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       const budget = Math.min(cfg.timeoutMs, remaining);
       const reuse = owned !== undefined && attempt === 0;
       const controller = reuse ? owned.controller : new AbortController();
-      const onAbort = () => controller.abort(userSignal.reason);
-      if (!reuse) userSignal.addEventListener("abort", onAbort, { once: true });
+      // A named operation's first attempt sends the Request openapi-fetch built, which carries no signal of ours:
+      // the attempt's signal goes to fetch beside it (`fetch(request, { signal })`, which every fetch honours;
+      // fetch builds its own Request from the two anyway, and that one follows this signal directly). A fetch that
+      // heeds only the Request's own signal is not waited for past the timeout or an abort either: the attempt
+      // also ends when `stop` is called (its Promise.race below).
+      let stop: ((reason: unknown) => void) | undefined;
+      const onAbort = () => {
+        controller.abort(userSignal!.reason);
+        stop?.(userSignal!.reason);
+      };
+      userSignal?.addEventListener("abort", onAbort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         controller.abort();
+        stop?.(controller.signal.reason);
       }, budget);
 
       const current = next;
       if (retry && spare && attempt < retry.maxRetries) next = spare.clone();
       let failure: TransportError | undefined;
       let response: Response | undefined;
+      // Every other attempt sends a copy of its Request on the attempt's own signal.
       // Node's fetch (undici) follows a Request's signal through a WeakRef: a Request nobody references can be
       // collected mid-flight, and then neither the timeout nor the caller's abort reaches it. `sending` is read
       // again after the fetch (logging, the error path), which keeps it alive until the attempt settles;
       // test/reliability/src-fixes.test.ts ("bug 1") hangs if an attempt's Request is held by nothing else.
       const sending = reuse ? current : new Request(current, { signal: controller.signal });
-      try {
+      const exchange = async (): Promise<Response> => {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);
-        const sent = await fetchOnce(sending);
+        const sent = await (reuse ? fetchOnce(sending, { signal: controller.signal }) : fetchOnce(sending));
         if (cfg.logger) logResponse(cfg.logger, cfg.redactor, sending, sent, attempt + 1);
-        response = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
+        const bytes = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
+        // The whole body is read inside the attempt either way, so the timeout and the retries cover it. A named
+        // operation reads a success from these bytes (bufferedText): the Response it came in can be handed over
+        // as it is. Everyone else (the wire layer, an error status, a middleware that reads bodies) gets a copy.
+        return owned?.handover && sent.ok ? keep(sent, bytes) : copy(sent, bytes);
+      };
+      try {
+        response = reuse
+          ? await Promise.race([exchange(), new Promise<never>((_, reject) => void (stop = reject))])
+          : await exchange();
       } catch (error) {
         if (error instanceof TransportError) failure = error;
-        else if (userSignal.aborted) failure = fail(op, "aborted", "the request was aborted", userSignal.reason);
+        else if (userSignal?.aborted) failure = fail(op, "aborted", "the request was aborted", userSignal.reason);
         else if (timedOut) {
           failure = budget < cfg.timeoutMs
             ? fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`)
@@ -130,7 +158,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
         if (cfg.logger) logError(cfg.logger, cfg.redactor, sending, failure, attempt + 1);
       } finally {
         clearTimeout(timer);
-        userSignal.removeEventListener("abort", onAbort);
+        userSignal?.removeEventListener("abort", onAbort);
       }
 
       const canRetry = retry !== undefined && attempt < retry.maxRetries;
@@ -149,7 +177,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     }
   }
 
-  async function pause(op: string | undefined, ms: number, signal: AbortSignal): Promise<void> {
+  async function pause(op: string | undefined, ms: number, signal: AbortSignal | undefined): Promise<void> {
     await sleep(ms, signal).catch((reason) => {
       throw fail(op, "aborted", "the request was aborted", reason);
     });
@@ -159,13 +187,22 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
 const RETRYABLE_FAILURES = new Set<TransportError["reason"]>(["network", "timeout"]);
 
 /** Reads the whole body (the timeout covers it) and refuses bodies over the limit without buffering them. */
-async function readBounded(response: Response, limit: number, tooLarge: () => TransportError): Promise<Response> {
-  const declared = Number(response.headers.get("content-length"));
+async function readBounded(response: Response, limit: number, tooLarge: () => TransportError): Promise<Uint8Array | undefined> {
+  const length = response.headers.get("content-length");
+  const declared = length === null || length === "" ? NaN : Number(length);
   if (declared > limit) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge();
   }
-  if (!response.body) return response;
+  if (!response.body) return undefined;
+  // A declared length within the limit: one internal read instead of a reader loop (undici holds a network body
+  // to its Content-Length). A Response from a custom fetch may declare less than it carries, so the size is
+  // checked again once read.
+  if (Number.isSafeInteger(declared)) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge();
+    return bytes;
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -179,10 +216,21 @@ async function readBounded(response: Response, limit: number, tooLarge: () => Tr
     }
     chunks.push(value);
   }
-  const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  return chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+}
+
+/** The Response whose body was read into `bytes`, kept as it is: its bytes are what `bufferedText` gives. */
+function keep(response: Response, bytes: Uint8Array | undefined): Response {
+  if (bytes !== undefined) buffered.set(response, bytes);
+  return response;
+}
+
+/** A readable copy of a Response whose body was read into `bytes`. */
+function copy(response: Response, bytes: Uint8Array | undefined): Response {
+  if (bytes === undefined) return response;
   const empty = response.status === 204 || response.status === 304;
-  const bounded = new Response(empty ? null : (body as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
-  if (!empty) buffered.set(bounded, body);
+  const bounded = new Response(empty ? null : (bytes as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+  if (!empty) buffered.set(bounded, bytes);
   return bounded;
 }
 

@@ -12,6 +12,7 @@ export interface Issue {
 /** One error as Ajv's generated code reports it (`messages: false`, so without a message). */
 export interface CompiledError {
   readonly instancePath: string;
+  /** Only where it runs through an anyOf/oneOf (the generator blanks the rest, see scripts/lib/validators.mjs). */
   readonly schemaPath: string;
   readonly keyword: string;
   readonly params: Readonly<Record<string, unknown>>;

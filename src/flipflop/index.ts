@@ -2,7 +2,7 @@
 import type { operations as Operations, paths as Paths } from "../../generated/flipflop.js";
 import { info, operations, provider } from "../../generated/flipflop.operations.js";
 import { validators } from "../../generated/flipflop.validators.js";
-import { basicAuth, basicCredentials } from "../core/auth.js";
+import { basicAuth, basicAuthFinish, basicCredentials } from "../core/auth.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import type { CommonOptions } from "../core/options.js";
 import { requireString } from "../core/options.js";
@@ -25,7 +25,7 @@ export function createFlipFlopClient(options: FlipFlopOptions): FlipFlopClient {
   return createProviderClient<Paths, Operations, keyof typeof operations>(
     { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
-    { redactor, middleware: [basicAuth(operations, apiKey, apiSecret)], failure: flipflopFailure },
+    { redactor, middleware: [basicAuth(operations, apiKey, apiSecret)], finish: basicAuthFinish(apiKey, apiSecret), failure: flipflopFailure },
   );
 }
 

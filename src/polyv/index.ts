@@ -65,12 +65,17 @@ export function createPolyvClient(options: PolyvOptions): PolyvClient {
 
   const redactor = new Redactor().add(appSecret);
   const index: OperationIndex = operations;
+  const signing = polyvSigning(operations, { provider, appId, appSecret, method, now });
   return createProviderClient<Paths, PolyvSdkOperations, keyof typeof operations>(
     { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
     {
       redactor,
-      middleware: [polyvSigning(operations, { provider, appId, appSecret, method, now })],
+      middleware: [signing.middleware],
+      finish(operationId) {
+        const query = signing.query(operationId);
+        return query && { query };
+      },
       limiter: resolveRateLimit(options.rateLimit),
       failure: polyvFailure,
       prepare(operationId: string, init: CallInit): CallInit {

@@ -3,12 +3,24 @@
 // fields), so adding an operation to the spec is enough.
 import type { Middleware } from "openapi-fetch";
 import { operationLookup, withFormFields, withQueryFields } from "../core/form.js";
-import type { OperationIndex } from "../core/operation.js";
+import type { Finish } from "../core/client.js";
+import type { OperationIndex, OperationMeta } from "../core/operation.js";
+import { firstAttemptOf } from "../core/request.js";
 
 /** Credential name (as on the wire) → where its value comes from, for the operation being sent. */
 export type CredentialSources = Readonly<Record<string, (operation: string) => string | Promise<string>>>;
 
-export function fieldCredentials(operations: OperationIndex, sources: CredentialSources): Middleware {
+export interface FieldCredentials {
+  middleware: Middleware;
+  /**
+   * For a named operation: the credentials as steps that add them to the query string and form text while
+   * openapi-fetch serialises the call (ProviderHooks.finish), so no Request is rebuilt. Same fields, same
+   * `set` semantics as the middleware's withQueryFields / withFormFields.
+   */
+  finish(operationId: string): Promise<Finish | undefined>;
+}
+
+export function fieldCredentials(operations: OperationIndex, sources: CredentialSources): FieldCredentials {
   // A credential the spec names but nobody supplies is a programming error: say so at construction.
   for (const [id, meta] of Object.entries(operations)) {
     for (const c of meta.credentials) {
@@ -18,20 +30,45 @@ export function fieldCredentials(operations: OperationIndex, sources: Credential
     }
   }
   const lookup = operationLookup(operations);
+
+  /** The values of an operation's credentials, by where they go. */
+  async function fieldsOf(id: string, meta: OperationMeta): Promise<{ query: Record<string, string>; body: Record<string, string> }> {
+    const query: Record<string, string> = {};
+    const body: Record<string, string> = {};
+    for (const c of meta.credentials) {
+      if (c.kind !== "field") continue;
+      (c.in === "query" ? query : body)[c.name] = await sources[c.name]!(id);
+    }
+    return { query, body };
+  }
+
   return {
-    async onRequest({ request, schemaPath }) {
-      const [id, meta] = lookup(request.method, schemaPath) ?? [];
-      if (!id || !meta?.credentials.length) return undefined;
-      const query: Record<string, string> = {};
-      const body: Record<string, string> = {};
-      for (const c of meta.credentials) {
-        if (c.kind !== "field") continue;
-        (c.in === "query" ? query : body)[c.name] = await sources[c.name]!(id);
-      }
-      let next = request;
-      if (Object.keys(query).length) next = withQueryFields(next, query);
-      if (Object.keys(body).length) next = await withFormFields(next, body);
-      return next;
+    middleware: {
+      async onRequest({ request, schemaPath }) {
+        if (firstAttemptOf(request)?.finished) return undefined; // built with its credentials
+        const [id, meta] = lookup(request.method, schemaPath) ?? [];
+        if (!id || !meta?.credentials.length) return undefined;
+        const { query, body } = await fieldsOf(id, meta);
+        let next = request;
+        if (Object.keys(query).length) next = withQueryFields(next, query);
+        if (Object.keys(body).length) next = await withFormFields(next, body);
+        return next;
+      },
+    },
+    async finish(id) {
+      const meta = operations[id];
+      if (!meta) return undefined;
+      if (!meta.credentials.length) return {}; // nothing to add: built complete as it is
+      const { query, body } = await fieldsOf(id, meta);
+      const add = (fields: Record<string, string>) =>
+        Object.keys(fields).length
+          ? (text: string) => {
+              const params = new URLSearchParams(text);
+              for (const [k, v] of Object.entries(fields)) params.set(k, v);
+              return params.toString();
+            }
+          : undefined;
+      return { query: add(query), form: add(body) };
     },
   };
 }

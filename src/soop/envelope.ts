@@ -3,6 +3,7 @@ import type { Middleware } from "openapi-fetch";
 import type { Failure } from "../core/client.js";
 import { operationLookup } from "../core/form.js";
 import type { OperationIndex } from "../core/operation.js";
+import { bufferedText } from "../core/transport.js";
 
 /** The envelope's `result` as a number, when the body is an envelope. */
 function resultOf(body: unknown): number | undefined {
@@ -45,7 +46,7 @@ export function jsonpMiddleware(operations: OperationIndex): Middleware {
       const promised = meta?.responses[String(response.status)];
       if (!promised?.some((t) => JAVASCRIPT.test(t))) return undefined;
       if (mediaType(response.headers.get("content-type")) === "application/json") return undefined;
-      const text = await response.clone().text();
+      const text = bufferedText(response) ?? (await response.clone().text());
       const inner = JSONP.exec(text)?.[1];
       if (inner === undefined) return undefined; // not JSONP: left for the JSON parser to accept or refuse
       const headers = new Headers(response.headers);

@@ -85,10 +85,17 @@ export function createSoopClient(options: SoopOptions): SoopClient {
     client_secret: (operation) => clientSecret ?? missingSecret(operation),
     access_token: () => flow.accessToken(),
   });
+  const jsonp = jsonpMiddleware(operations);
   const client: Base = createProviderClient<Paths, Operations, keyof typeof operations>(
     { provider, operations, validators, defaultBaseUrl: info.servers[0] },
     options,
-    { redactor, middleware: [credentials, jsonpMiddleware(operations)], failure: soopFailure },
+    {
+      redactor,
+      middleware: [credentials.middleware, jsonp],
+      failure: soopFailure,
+      finish: credentials.finish,
+      finishedMiddleware: [jsonp],
+    },
   );
 
   const authorizeUrl = () => {
