@@ -10,35 +10,17 @@ import type { ValidatorIndex } from "../src/core/validate.js";
 // validators:group:0
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -46,119 +28,60 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.user_id === void 0 || !func0.call(data0, "user_id")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } });
           errors++;
         }
         if (data0.role === void 0 || !func0.call(data0, "role")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "role" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "role" } });
           errors++;
         }
         if (data0.user_id !== void 0 && func0.call(data0, "user_id")) {
           if (typeof data0.user_id !== "string") {
-            const err4 = { instancePath: instancePath + "/body/user_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/user_id", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.name !== void 0 && func0.call(data0, "name")) {
           if (typeof data0.name !== "string") {
-            const err5 = { instancePath: instancePath + "/body/name", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/name", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.role !== void 0 && func0.call(data0, "role")) {
           let data3 = data0.role;
           if (typeof data3 !== "string") {
-            const err6 = { instancePath: instancePath + "/body/role", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/role", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data3 === "MODERATOR" || data3 === "PUBLISHER" || data3 === "ADMIN" || data3 === "SWITCH" || data3 === "CLIENT")) {
-            const err7 = { instancePath: instancePath + "/body/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } });
             errors++;
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate21.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -166,158 +89,83 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } });
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "code" } };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "code" } });
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           if (typeof data0.grant_type !== "string") {
-            const err5 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
           let data2 = data0.client_id;
           if (typeof data2 !== "string") {
-            const err6 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data2 === "arctos-webapp" || data2 === "arctos-switch" || data2 === "arctos-client")) {
-            const err7 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            const err8 = { instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            const err9 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err11 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err11];
-    } else {
-      vErrors.push(err11);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
-validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate22(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate22.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
     if (data.body !== void 0 && func0.call(data, "body")) {
       let data0 = data.body;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0))) {
-        const err1 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err2 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate22.errors = vErrors;
   return errors === 0;
 }
-validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "getAuthCode": op0, "getAuthTokenUseCode": op1, "checkAuthToken": op2 };
 const typed_validators: ValidatorIndex = validators;
 export { typed_validators as validators };

@@ -11,8 +11,7 @@ import type { ValidatorIndex } from "../src/core/validate.js";
 
 // validators:group:0
 var op0 = validate20;
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate20.evaluated;
@@ -24,21 +23,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
@@ -46,8 +35,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate21.evaluated;
@@ -59,21 +47,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
@@ -81,8 +59,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate22(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate22.evaluated;
@@ -94,21 +71,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate22.errors = vErrors;
@@ -120,8 +87,7 @@ var validators = { "getAuthCode": op0, "getAuthTokenUseCode": op1, "checkAuthTok
 // validators:group:1
 var op02 = validate202;
 var func0 = Object.prototype.hasOwnProperty;
-function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate202(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate202.evaluated;
@@ -133,73 +99,38 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user_id === void 0 || !func0.call(data, "user_id")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } });
       errors++;
     }
     if (data.role === void 0 || !func0.call(data, "role")) {
-      const err1 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "role" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "role" } });
       errors++;
     }
     if (data.user_id !== void 0 && func0.call(data, "user_id")) {
       if (typeof data.user_id !== "string") {
-        const err2 = { instancePath: instancePath + "/user_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/user_id", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
     if (data.name !== void 0 && func0.call(data, "name")) {
       if (typeof data.name !== "string") {
-        const err3 = { instancePath: instancePath + "/name", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/name", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
     if (data.role !== void 0 && func0.call(data, "role")) {
       let data2 = data.role;
       if (typeof data2 !== "string") {
-        const err4 = { instancePath: instancePath + "/role", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/role", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
       if (!(data2 === "MODERATOR" || data2 === "PUBLISHER" || data2 === "ADMIN" || data2 === "SWITCH" || data2 === "CLIENT")) {
-        const err5 = { instancePath: instancePath + "/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } });
         errors++;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate202.errors = vErrors;
@@ -207,8 +138,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
 }
 validate202.evaluated = { "props": { "user_id": true, "name": true, "role": true }, "dynamicProps": false, "dynamicItems": false };
 var op12 = validate212;
-function validate212(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate212(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate212.evaluated;
@@ -220,93 +150,48 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.grant_type === void 0 || !func0.call(data, "grant_type")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } });
       errors++;
     }
     if (data.client_id === void 0 || !func0.call(data, "client_id")) {
-      const err1 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
       errors++;
     }
     if (data.code === void 0 || !func0.call(data, "code")) {
-      const err2 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "code" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "code" } });
       errors++;
     }
     if (data.grant_type !== void 0 && func0.call(data, "grant_type")) {
       if (typeof data.grant_type !== "string") {
-        const err3 = { instancePath: instancePath + "/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
     if (data.client_id !== void 0 && func0.call(data, "client_id")) {
       let data1 = data.client_id;
       if (typeof data1 !== "string") {
-        const err4 = { instancePath: instancePath + "/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
       if (!(data1 === "arctos-webapp" || data1 === "arctos-switch" || data1 === "arctos-client")) {
-        const err5 = { instancePath: instancePath + "/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } });
         errors++;
       }
     }
     if (data.code !== void 0 && func0.call(data, "code")) {
       if (typeof data.code !== "string") {
-        const err6 = { instancePath: instancePath + "/code", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/code", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
     if (data.redirect_uri !== void 0 && func0.call(data, "redirect_uri")) {
       if (typeof data.redirect_uri !== "string") {
-        const err7 = { instancePath: instancePath + "/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate212.errors = vErrors;
@@ -314,8 +199,7 @@ function validate212(data, { instancePath = "", parentData, parentDataProperty, 
 }
 validate212.evaluated = { "props": { "grant_type": true, "client_id": true, "code": true, "redirect_uri": true }, "dynamicProps": false, "dynamicItems": false };
 var op22 = validate222;
-function validate222(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate222(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate222.evaluated;
@@ -326,12 +210,7 @@ function validate222(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!(data && typeof data == "object" && !Array.isArray(data))) {
-    const err0 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate222.errors = vErrors;

@@ -28,35 +28,17 @@ var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
 var func64 = __ajvInline0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9]+$", "u");
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -64,75 +46,40 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
           errors++;
         }
         if (data0.appUserId !== void 0 && func0.call(data0, "appUserId")) {
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              const err3 = { instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              const err4 = { instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
               errors++;
             }
           } else {
-            const err5 = { instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.appUserName !== void 0 && func0.call(data0, "appUserName")) {
           if (typeof data0.appUserName !== "string") {
-            const err6 = { instancePath: instancePath + "/body/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.appUserProfileImgUrl !== void 0 && func0.call(data0, "appUserProfileImgUrl")) {
           if (typeof data0.appUserProfileImgUrl !== "string") {
-            const err7 = { instancePath: instancePath + "/body/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.email !== void 0 && func0.call(data0, "email")) {
           if (typeof data0.email !== "string") {
-            const err8 = { instancePath: instancePath + "/body/email", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/email", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
@@ -140,21 +87,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data0.customType;
           if (typeof data5 === "string") {
             if (func64(data5) > 50) {
-              const err9 = { instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
               errors++;
             }
           } else {
-            const err10 = { instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
@@ -162,35 +99,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           let data6 = data0.customData;
           if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
             if (Object.keys(data6).length > 10) {
-              const err11 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } });
               errors++;
             }
             for (const key1 of Object.keys(data6)) {
               const _errs16 = errors;
               if (typeof key1 === "string") {
                 if (func64(key1) > 50) {
-                  const err12 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key1 };
-                  if (vErrors === null) {
-                    vErrors = [err12];
-                  } else {
-                    vErrors.push(err12);
-                  }
+                  (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key1 });
                   errors++;
                 }
               }
               var valid2 = _errs16 === errors;
               if (!valid2) {
-                const err13 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key1 } });
                 errors++;
               }
             }
@@ -198,78 +120,39 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               let data7 = data6[key2];
               if (typeof data7 === "string") {
                 if (func64(data7) > 50) {
-                  const err14 = { instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
-                  if (vErrors === null) {
-                    vErrors = [err14];
-                  } else {
-                    vErrors.push(err14);
-                  }
+                  (vErrors ??= []).push({ instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
                   errors++;
                 }
               } else {
-                const err15 = { instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err15];
-                } else {
-                  vErrors.push(err15);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
           } else {
-            const err16 = { instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "type", params: { type: "object" } };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "type", params: { type: "object" } });
             errors++;
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err18 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err18];
-    } else {
-      vErrors.push(err18);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate21.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -277,22 +160,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -300,12 +173,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              const err3 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } });
               errors++;
             }
             const len0 = data1.length;
@@ -313,87 +181,43 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data1[i0];
               if (typeof data2 === "string") {
                 if (func64(data2) < 1) {
-                  const err4 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-                  if (vErrors === null) {
-                    vErrors = [err4];
-                  } else {
-                    vErrors.push(err4);
-                  }
+                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } });
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  const err5 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
-                  if (vErrors === null) {
-                    vErrors = [err5];
-                  } else {
-                    vErrors.push(err5);
-                  }
+                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
                   errors++;
                 }
               } else {
-                const err6 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
           } else {
-            const err7 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } });
             errors++;
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
-validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate22(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate22.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -401,22 +225,12 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -424,56 +238,30 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              const err3 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              const err4 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
               errors++;
             }
           } else {
-            const err5 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate22.errors = vErrors;
   return errors === 0;
 }
-validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "loginMember": op0, "deleteMembers": op1, "forceTerminateMemberStreamKey": op2 };
 const typed_validators: ValidatorIndex = validators;
 export { typed_validators as validators };

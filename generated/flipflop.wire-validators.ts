@@ -27,8 +27,7 @@ var __ajvInline0 = { default: function ucs2length(str) {
   return length;
 } };
 var op0 = validate20;
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate20.evaluated;
@@ -40,21 +39,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
@@ -65,8 +54,7 @@ var op1 = validate21;
 var func0 = Object.prototype.hasOwnProperty;
 var func63 = __ajvInline0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9]+$", "u");
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate21.evaluated;
@@ -79,12 +67,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -92,22 +75,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -115,12 +88,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              const err3 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } });
               errors++;
             }
             const len0 = data1.length;
@@ -135,12 +103,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   } else if (data2 === null) {
                     coerced0 = "";
                   } else {
-                    const err4 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } };
-                    if (vErrors === null) {
-                      vErrors = [err4];
-                    } else {
-                      vErrors.push(err4);
-                    }
+                    (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } });
                     errors++;
                   }
                 }
@@ -153,52 +116,27 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data2 === "string") {
                 if (func63(data2) < 1) {
-                  const err5 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-                  if (vErrors === null) {
-                    vErrors = [err5];
-                  } else {
-                    vErrors.push(err5);
-                  }
+                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } });
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  const err6 = { instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
-                  if (vErrors === null) {
-                    vErrors = [err6];
-                  } else {
-                    vErrors.push(err6);
-                  }
+                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
                   errors++;
                 }
               }
             }
           } else {
-            const err7 = { instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } });
             errors++;
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
@@ -206,8 +144,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate22(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate22.evaluated;
@@ -220,12 +157,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -233,22 +165,12 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -263,12 +185,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -281,42 +198,22 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data1 === "string") {
             if (func63(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              const err5 = { instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
               errors++;
             }
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate22.errors = vErrors;
@@ -346,8 +243,7 @@ var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;
 var func62 = __ajvInline02.default;
 var pattern42 = new RegExp("^[A-Za-z0-9]+$", "u");
-function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate202(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate202.evaluated;
@@ -359,75 +255,40 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.appUserId === void 0 || !func02.call(data, "appUserId")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
       errors++;
     }
     if (data.appUserId !== void 0 && func02.call(data, "appUserId")) {
       let data0 = data.appUserId;
       if (typeof data0 === "string") {
         if (func62(data0) < 1) {
-          const err1 = { instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
           errors++;
         }
         if (!pattern42.test(data0)) {
-          const err2 = { instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
     if (data.appUserName !== void 0 && func02.call(data, "appUserName")) {
       if (typeof data.appUserName !== "string") {
-        const err4 = { instancePath: instancePath + "/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
     if (data.appUserProfileImgUrl !== void 0 && func02.call(data, "appUserProfileImgUrl")) {
       if (typeof data.appUserProfileImgUrl !== "string") {
-        const err5 = { instancePath: instancePath + "/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
     if (data.email !== void 0 && func02.call(data, "email")) {
       if (typeof data.email !== "string") {
-        const err6 = { instancePath: instancePath + "/email", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/email", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
@@ -435,21 +296,11 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       let data4 = data.customType;
       if (typeof data4 === "string") {
         if (func62(data4) > 50) {
-          const err7 = { instancePath: instancePath + "/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/customType", schemaPath: "", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/customType", schemaPath: "", keyword: "type", params: { type: "string" } });
         errors++;
       }
     }
@@ -457,35 +308,20 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       let data5 = data.customData;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (Object.keys(data5).length > 10) {
-          const err9 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } });
           errors++;
         }
         for (const key0 of Object.keys(data5)) {
           const _errs13 = errors;
           if (typeof key0 === "string") {
             if (func62(key0) > 50) {
-              const err10 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key0 };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key0 });
               errors++;
             }
           }
           var valid1 = _errs13 === errors;
           if (!valid1) {
-            const err11 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key0 } };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key0 } });
             errors++;
           }
         }
@@ -493,41 +329,21 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
           let data6 = data5[key1];
           if (typeof data6 === "string") {
             if (func62(data6) > 50) {
-              const err12 = { instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/customData", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err15];
-    } else {
-      vErrors.push(err15);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate202.errors = vErrors;

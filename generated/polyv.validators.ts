@@ -26,35 +26,17 @@ var __ajvInline0 = { default: function ucs2length(str) {
 } };
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -67,103 +49,54 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
             if (data1.viewerId !== void 0 && func0.call(data1, "viewerId")) {
               if (typeof data1.viewerId !== "string") {
-                const err2 = { instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err2];
-                } else {
-                  vErrors.push(err2);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
             if (data1.customFieldId !== void 0 && func0.call(data1, "customFieldId")) {
               if (typeof data1.customFieldId !== "string") {
-                const err3 = { instancePath: instancePath + "/body/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
             if (data1.customFieldValue !== void 0 && func0.call(data1, "customFieldValue")) {
               if (typeof data1.customFieldValue !== "string") {
-                const err4 = { instancePath: instancePath + "/body/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
           } else {
-            const err5 = { instancePath: instancePath + "/body/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "array" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "array" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
 var func69 = __ajvInline0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 var pattern4 = new RegExp("^[^?]*$", "u");
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate21.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -171,22 +104,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -194,31 +117,16 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.userId;
           if (typeof data1 === "string") {
             if (func69(data1) < 1) {
-              const err4 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
               errors++;
             }
           } else {
-            const err5 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
@@ -226,22 +134,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId")) {
-            const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } });
             errors++;
           }
         }
@@ -249,68 +147,37 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2.customUri;
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              const err9 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } });
               errors++;
             }
             if (!formats0.test(data3)) {
-              const err10 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } });
               errors++;
             }
           } else {
-            const err11 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.channelId !== void 0 && func0.call(data2, "channelId")) {
           let data4 = data2.channelId;
           if (typeof data4 !== "string" && !(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err12 = { instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } });
             errors++;
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err14];
-    } else {
-      vErrors.push(err14);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
-validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "saveViewerCustomFieldValues": op0, "updateChannelOauthCustom": op1 };
 const typed_validators: ValidatorIndex = validators;
 export { typed_validators as validators };

@@ -30,8 +30,7 @@ var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
 var pattern4 = new RegExp("^[0-9]{13}$", "u");
 var pattern5 = new RegExp("^([0-9A-F]{32}|[0-9A-F]{64})$", "u");
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate20.evaluated;
@@ -44,12 +43,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -57,40 +51,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appId === void 0 || !func0.call(data0, "appId")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } });
           errors++;
         }
         if (data0.timestamp === void 0 || !func0.call(data0, "timestamp")) {
-          const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } });
           errors++;
         }
         if (data0.sign === void 0 || !func0.call(data0, "sign")) {
-          const err3 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appId" || key1 === "timestamp" || key1 === "sign" || key1 === "signatureMethod")) {
-            const err4 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -105,12 +79,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/query/appId", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err5];
-                } else {
-                  vErrors.push(err5);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/appId", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -133,12 +102,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -151,12 +115,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              const err7 = { instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } });
               errors++;
             }
           }
@@ -172,12 +131,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err8];
-                } else {
-                  vErrors.push(err8);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -190,12 +144,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              const err9 = { instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } });
               errors++;
             }
           }
@@ -211,12 +160,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -228,32 +172,17 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data4 === "MD5" || data4 === "SHA256")) {
-            const err11 = { instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } });
             errors++;
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err13];
-    } else {
-      vErrors.push(err13);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
@@ -264,8 +193,7 @@ var op1 = validate21;
 var func72 = __ajvInline0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 var pattern6 = new RegExp("^[^?]*$", "u");
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate21.evaluated;
@@ -277,22 +205,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -300,22 +218,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -330,12 +238,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -348,23 +251,13 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data1 === "string") {
             if (func72(data1) < 1) {
-              const err5 = { instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
               errors++;
             }
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
@@ -372,49 +265,24 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } });
           errors++;
         }
         if (data2.appId === void 0 || !func0.call(data2, "appId")) {
-          const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } });
           errors++;
         }
         if (data2.timestamp === void 0 || !func0.call(data2, "timestamp")) {
-          const err9 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } });
           errors++;
         }
         if (data2.sign === void 0 || !func0.call(data2, "sign")) {
-          const err10 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId" || key2 === "appId" || key2 === "timestamp" || key2 === "sign" || key2 === "signatureMethod")) {
-            const err11 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } });
             errors++;
           }
         }
@@ -429,12 +297,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err12];
-                } else {
-                  vErrors.push(err12);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -447,21 +310,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern6.test(data3)) {
-              const err13 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } });
               errors++;
             }
             if (!formats0.test(data3)) {
-              const err14 = { instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } };
-              if (vErrors === null) {
-                vErrors = [err14];
-              } else {
-                vErrors.push(err14);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } });
               errors++;
             }
           }
@@ -479,12 +332,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (dataType2 === "boolean" || data4 === null || dataType2 === "string" && data4 && data4 == +data4 && !(data4 % 1)) {
                 coerced2 = +data4;
               } else {
-                const err15 = { instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } };
-                if (vErrors === null) {
-                  vErrors = [err15];
-                } else {
-                  vErrors.push(err15);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } });
                 errors++;
               }
             }
@@ -507,12 +355,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                const err16 = { instancePath: instancePath + "/body/appId", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err16];
-                } else {
-                  vErrors.push(err16);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/appId", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -535,12 +378,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                const err17 = { instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err17];
-                } else {
-                  vErrors.push(err17);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -553,12 +391,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data6 === "string") {
             if (!pattern4.test(data6)) {
-              const err18 = { instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } };
-              if (vErrors === null) {
-                vErrors = [err18];
-              } else {
-                vErrors.push(err18);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } });
               errors++;
             }
           }
@@ -574,12 +407,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                const err19 = { instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err19];
-                } else {
-                  vErrors.push(err19);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -592,12 +420,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data7 === "string") {
             if (!pattern5.test(data7)) {
-              const err20 = { instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } });
               errors++;
             }
           }
@@ -613,12 +436,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                const err21 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err21];
-                } else {
-                  vErrors.push(err21);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -630,32 +448,17 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data8 === "MD5" || data8 === "SHA256")) {
-            const err22 = { instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } });
             errors++;
           }
         }
       } else {
-        const err23 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err24 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err24];
-    } else {
-      vErrors.push(err24);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
@@ -667,8 +470,7 @@ var validators = { "saveViewerCustomFieldValues": op0, "updateChannelOauthCustom
 // validators:group:1
 var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;
-function validate202(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate202(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate202.evaluated;
@@ -685,54 +487,29 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.viewerId !== void 0 && func02.call(data0, "viewerId")) {
           if (typeof data0.viewerId !== "string") {
-            const err0 = { instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err0];
-            } else {
-              vErrors.push(err0);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.customFieldId !== void 0 && func02.call(data0, "customFieldId")) {
           if (typeof data0.customFieldId !== "string") {
-            const err1 = { instancePath: instancePath + "/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.customFieldValue !== void 0 && func02.call(data0, "customFieldValue")) {
           if (typeof data0.customFieldValue !== "string") {
-            const err2 = { instancePath: instancePath + "/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "", keyword: "type", params: { type: "array" } };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "array" } });
     errors++;
   }
   validate202.errors = vErrors;

@@ -25,72 +25,35 @@ var __ajvInline0 = { default: function ucs2length(str) {
   return length;
 } };
 var op0 = validate20;
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
 var func0 = Object.prototype.hasOwnProperty;
 var pattern4 = new RegExp("^[0-9]{6}$", "u");
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate21.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -98,140 +61,71 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.auth_type === void 0 || !func0.call(data0, "auth_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "auth_type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "auth_type" } });
           errors++;
         }
         if (data0.certification_number === void 0 || !func0.call(data0, "certification_number")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "certification_number" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "certification_number" } });
           errors++;
         }
         if (data0.auth_type !== void 0 && func0.call(data0, "auth_type")) {
           let data1 = data0.auth_type;
           if (typeof data1 !== "string") {
-            const err4 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if ("api" !== data1) {
-            const err5 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "const", params: { allowedValue: "api" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "const", params: { allowedValue: "api" } });
             errors++;
           }
         }
         if (data0.certification_number !== void 0 && func0.call(data0, "certification_number")) {
           let data2 = data0.certification_number;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            const err6 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
             errors++;
           }
           if (typeof data2 == "number" && isFinite(data2)) {
             if (data2 > 999999 || isNaN(data2)) {
-              const err7 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 999999 } });
               errors++;
             }
             if (data2 < 0 || isNaN(data2)) {
-              const err8 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 0 } });
               errors++;
             }
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } });
               errors++;
             }
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err11 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err11];
-    } else {
-      vErrors.push(err11);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
-validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate22(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate22.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -243,84 +137,44 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs5 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "grant_type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "grant_type" } });
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "code" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "code" } });
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data1 = data0.grant_type;
           if (typeof data1 !== "string") {
-            const err4 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if ("authorization_code" !== data1) {
-            const err5 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/const", keyword: "const", params: { allowedValue: "authorization_code" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/const", keyword: "const", params: { allowedValue: "authorization_code" } });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            const err6 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/0/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/0/properties/redirect_uri/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            const err7 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            const err8 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/0/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/0/properties/refresh_token/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs5 === errors;
@@ -336,84 +190,44 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs15 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } });
           errors++;
         }
         if (data0.refresh_token === void 0 || !func0.call(data0, "refresh_token")) {
-          const err11 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "refresh_token" } };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "refresh_token" } });
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data5 = data0.grant_type;
           if (typeof data5 !== "string") {
-            const err12 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if ("refresh_token" !== data5) {
-            const err13 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            const err14 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/1/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/1/properties/redirect_uri/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            const err15 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/1/properties/code/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/1/properties/code/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            const err16 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs15 === errors;
@@ -434,12 +248,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid1) {
-        const err18 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } });
         errors++;
       } else {
         errors = _errs4;
@@ -453,12 +262,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err19 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } });
           errors++;
         }
         if (props0 !== true) {
@@ -471,110 +275,56 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data9 = data0.grant_type;
           if (typeof data9 !== "string") {
-            const err20 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data9 === "authorization_code" || data9 === "refresh_token")) {
-            const err21 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["authorization_code", "refresh_token"] } };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["authorization_code", "refresh_token"] } });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            const err22 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            const err23 = { instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            const err24 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err26 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err26];
-    } else {
-      vErrors.push(err26);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate22.errors = vErrors;
   return errors === 0;
 }
-validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op3 = validate23;
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate23(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate23.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -582,82 +332,43 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.platform_type === void 0 || !func0.call(data0, "platform_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "platform_type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "platform_type" } });
           errors++;
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           if (typeof data0.platform_type !== "string") {
-            const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate23.errors = vErrors;
   return errors === 0;
 }
-validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op4 = validate24;
 var func92 = __ajvInline0.default;
 var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate24(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -668,88 +379,48 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0.title;
           if (typeof data1 === "string") {
             if (func92(data1) > 75) {
-              const err2 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "maxLength", params: { limit: 75 } };
-              if (vErrors === null) {
-                vErrors = [err2];
-              } else {
-                vErrors.push(err2);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/title", schemaPath: "", keyword: "maxLength", params: { limit: 75 } });
               errors++;
             }
           } else {
-            const err3 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/title", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.category !== void 0 && func0.call(data0, "category")) {
           let data2 = data0.category;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            const err4 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/category", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
             errors++;
           }
           if (typeof data2 === "string") {
             if (!pattern5.test(data2)) {
-              const err5 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/category", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]+$" } });
               errors++;
             }
           }
         }
         if (data0.language !== void 0 && func0.call(data0, "language")) {
           if (typeof data0.language !== "string") {
-            const err6 = { instancePath: instancePath + "/body/language", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/language", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.allowed_view_cnt !== void 0 && func0.call(data0, "allowed_view_cnt")) {
           let data4 = data0.allowed_view_cnt;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err7 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
         }
         if (data0.broad_pwd_chk !== void 0 && func0.call(data0, "broad_pwd_chk")) {
           let data5 = data0.broad_pwd_chk;
           if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-            const err8 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
           if (!(data5 === 0 || data5 === 1)) {
-            const err9 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
@@ -757,114 +428,59 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data6 = data0.broad_pwd;
           if (typeof data6 === "string") {
             if (func92(data6) < 6) {
-              const err10 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "minLength", params: { limit: 6 } };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "minLength", params: { limit: 6 } });
               errors++;
             }
             if (!pattern6.test(data6)) {
-              const err11 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } });
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.broad_hidden !== void 0 && func0.call(data0, "broad_hidden")) {
           let data7 = data0.broad_hidden;
           if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            const err13 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
           if (!(data7 === 0 || data7 === 1)) {
-            const err14 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
         if (data0.broad_tune_out !== void 0 && func0.call(data0, "broad_tune_out")) {
           let data8 = data0.broad_tune_out;
           if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            const err15 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
           if (!(data8 === 0 || data8 === 1)) {
-            const err16 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
         if (data0.paid_promotion !== void 0 && func0.call(data0, "paid_promotion")) {
           let data9 = data0.paid_promotion;
           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-            const err17 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err17];
-            } else {
-              vErrors.push(err17);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
           if (!(data9 === 0 || data9 === 1)) {
-            const err18 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
         if (data0.broad_grade !== void 0 && func0.call(data0, "broad_grade")) {
           let data10 = data0.broad_grade;
           if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-            const err19 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
           if (!(data10 === 0 || data10 === 19)) {
-            const err20 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 19] } };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 19] } });
             errors++;
           }
         }
@@ -872,21 +488,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data11 = data0.hashtags;
           if (typeof data11 === "string") {
             if (!pattern7.test(data11)) {
-              const err21 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } });
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
@@ -894,73 +500,38 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           let data12 = data0.broad_ending_msg;
           if (typeof data12 === "string") {
             if (func92(data12) > 40) {
-              const err23 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "maxLength", params: { limit: 40 } };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "maxLength", params: { limit: 40 } });
               errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.is_wait !== void 0 && func0.call(data0, "is_wait")) {
           let data13 = data0.is_wait;
           if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
-            const err25 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
             errors++;
           }
           if (!(data13 === 0 || data13 === 1 || data13 === "0" || data13 === "1")) {
-            const err26 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1, "0", "1"] } };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1, "0", "1"] } });
             errors++;
           }
         }
         if (data0.waiting_time !== void 0 && func0.call(data0, "waiting_time")) {
           let data14 = data0.waiting_time;
           if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
-            const err27 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
           if (typeof data14 == "number" && isFinite(data14)) {
             if (data14 > 10 || isNaN(data14)) {
-              const err28 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
-              if (vErrors === null) {
-                vErrors = [err28];
-              } else {
-                vErrors.push(err28);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 10 } });
               errors++;
             }
             if (data14 < 1 || isNaN(data14)) {
-              const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err29];
-              } else {
-                vErrors.push(err29);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 1 } });
               errors++;
             }
           }
@@ -968,103 +539,50 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.water_mark !== void 0 && func0.call(data0, "water_mark")) {
           let data15 = data0.water_mark;
           if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
-            const err30 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
             errors++;
           }
           if (!(data15 === 1 || data15 === 2 || data15 === 3 || data15 === 4 || data15 === 5 || data15 === 6 || data15 === "1" || data15 === "2" || data15 === "3" || data15 === "4" || data15 === "5" || data15 === "6")) {
-            const err31 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "enum", params: { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "enum", params: { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } });
             errors++;
           }
         }
       } else {
-        const err32 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err33 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err33];
-    } else {
-      vErrors.push(err33);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate24.errors = vErrors;
   return errors === 0;
 }
-validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op5 = validate25;
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate25(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate25.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate25.errors = vErrors;
   return errors === 0;
 }
-validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op6 = validate26;
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate26(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate26.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1073,144 +591,75 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "select_key" || key1 === "select_value" || key1 === "order_type" || key1 === "page_no" || key1 === "callback")) {
-            const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
         if (data0.select_key !== void 0 && func0.call(data0, "select_key")) {
           let data1 = data0.select_key;
           if (typeof data1 !== "string") {
-            const err2 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data1 === "cate" || data1 === "lang")) {
-            const err3 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "enum", params: { allowedValues: ["cate", "lang"] } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "enum", params: { allowedValues: ["cate", "lang"] } });
             errors++;
           }
         }
         if (data0.select_value !== void 0 && func0.call(data0, "select_value")) {
           if (typeof data0.select_value !== "string") {
-            const err4 = { instancePath: instancePath + "/query/select_value", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/select_value", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.order_type !== void 0 && func0.call(data0, "order_type")) {
           let data3 = data0.order_type;
           if (typeof data3 !== "string") {
-            const err5 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data3 === "view_cnt" || data3 === "broad_start")) {
-            const err6 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["view_cnt", "broad_start"] } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["view_cnt", "broad_start"] } });
             errors++;
           }
         }
         if (data0.page_no !== void 0 && func0.call(data0, "page_no")) {
           let data4 = data0.page_no;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err7 = { instancePath: instancePath + "/query/page_no", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/page_no", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
         }
         if (data0.callback !== void 0 && func0.call(data0, "callback")) {
           if (typeof data0.callback !== "string") {
-            const err8 = { instancePath: instancePath + "/query/callback", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/callback", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err10 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate26.errors = vErrors;
   return errors === 0;
 }
-validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op7 = validate27;
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate27(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate27.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1220,89 +669,45 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           let data1 = data0.platform_type;
           if (typeof data1 !== "string") {
-            const err2 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data1 === "pc" || data1 === "mobile")) {
-            const err3 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["pc", "mobile"] } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["pc", "mobile"] } });
             errors++;
           }
         }
         if (data0.component_type !== void 0 && func0.call(data0, "component_type")) {
           let data2 = data0.component_type;
           if (typeof data2 !== "string") {
-            const err4 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data2 === "chat" || data2 === "notice" || data2 === "goal")) {
-            const err5 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["chat", "notice", "goal"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["chat", "notice", "goal"] } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate27.errors = vErrors;
   return errors === 0;
 }
-validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op8 = validate28;
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate28(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate28.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1310,99 +715,50 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            const err3 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
             errors++;
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate28.errors = vErrors;
   return errors === 0;
 }
-validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op9 = validate29;
-function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate29(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate29.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1410,53 +766,28 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
@@ -1467,42 +798,22 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err9 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err10 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
@@ -1510,42 +821,22 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data2.keyword;
           if (typeof data5 === "string") {
             if (func92(data5) > 20) {
-              const err11 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            const err13 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -1560,42 +851,22 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs21 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err15 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err16 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err17 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err17];
-            } else {
-              vErrors.push(err17);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err18 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
@@ -1603,42 +874,22 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           let data9 = data2.keyword;
           if (typeof data9 === "string") {
             if (func92(data9) > 20) {
-              const err19 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           } else {
-            const err20 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            const err21 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs21 === errors;
@@ -1655,42 +906,22 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs31 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err23 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err24 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err24];
-          } else {
-            vErrors.push(err24);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err25 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err26 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
@@ -1698,42 +929,22 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           let data13 = data2.keyword;
           if (typeof data13 === "string") {
             if (func92(data13) > 20) {
-              const err27 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err27];
-              } else {
-                vErrors.push(err27);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           } else {
-            const err28 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err28];
-            } else {
-              vErrors.push(err28);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            const err29 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err30 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs31 === errors;
@@ -1748,12 +959,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid3) {
-        const err31 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} });
         errors++;
       } else {
         errors = _errs10;
@@ -1767,12 +973,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err32 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err32];
-          } else {
-            vErrors.push(err32);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (props0 !== true) {
@@ -1784,23 +985,13 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
@@ -1808,88 +999,44 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           let data17 = data2.keyword;
           if (typeof data17 === "string") {
             if (func92(data17) > 20) {
-              const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err35];
-              } else {
-                vErrors.push(err35);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           } else {
-            const err36 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            const err37 = { instancePath: instancePath + "/body/reason", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err37];
-            } else {
-              vErrors.push(err37);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err38 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err39 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err39];
-    } else {
-      vErrors.push(err39);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate29.errors = vErrors;
   return errors === 0;
 }
-validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op10 = validate30;
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate30(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1897,53 +1044,28 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
@@ -1954,54 +1076,29 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } });
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err8 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err9 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            const err10 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -2015,54 +1112,29 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs19 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err12 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } });
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err13 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err14 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            const err15 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err16 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs19 === errors;
@@ -2078,54 +1150,29 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs27 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err17 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } });
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err18 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err19 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            const err20 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs27 === errors;
@@ -2139,12 +1186,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid3) {
-        const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} });
         errors++;
       } else {
         errors = _errs10;
@@ -2165,81 +1207,42 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            const err23 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            const err24 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            const err25 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
       } else {
-        const err26 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err27 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err27];
-    } else {
-      vErrors.push(err27);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate30.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op11 = validate31;
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate31(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate31.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -2248,80 +1251,41 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "locale")) {
-            const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
         if (data0.locale !== void 0 && func0.call(data0, "locale")) {
           let data1 = data0.locale;
           if (typeof data1 !== "string") {
-            const err2 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
           if (!(data1 === "ko_KR" || data1 === "en_US" || data1 === "zh_CN" || data1 === "zh_TW" || data1 === "th_TH")) {
-            const err3 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "enum", params: { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "enum", params: { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } });
             errors++;
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate31.errors = vErrors;
   return errors === 0;
 }
-validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op12 = validate32;
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate32(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -2329,113 +1293,59 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "vod_url" || key1 === "width" || key1 === "height")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            const err4 = { instancePath: instancePath + "/query/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/width", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
         }
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            const err5 = { instancePath: instancePath + "/query/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/height", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate32.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op13 = validate33;
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate33(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -2443,107 +1353,57 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } });
           errors++;
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } });
             errors++;
           }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            const err4 = { instancePath: instancePath + "/body/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/width", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
         }
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            const err5 = { instancePath: instancePath + "/body/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/height", schemaPath: "", keyword: "type", params: { type: "integer" } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate33.errors = vErrors;
   return errors === 0;
 }
-validate33.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op14 = validate34;
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate34(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate34.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
       errors++;
     }
   } else {
-    const err1 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate34.errors = vErrors;
   return errors === 0;
 }
-validate34.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "getAuthCode": op0, "issueAuthCode": op1, "issueToken": op2, "getRtmpInfo": op3, "updateBroadcastInfo": op4, "resetStreamKey": op5, "listBroadcasts": op6, "getAquaComponent": op7, "listFilters": op8, "upsertFilter": op9, "deleteFilter": op10, "listCategories": op11, "getEmbedInfo": op12, "postEmbedInfo": op13, "getStationInfo": op14 };
 const typed_validators: ValidatorIndex = validators;
 export { typed_validators as validators };

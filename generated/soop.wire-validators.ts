@@ -28,26 +28,13 @@ var __ajvInline0 = { default: function ucs2length(str) {
 } };
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate20.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -55,22 +42,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -85,12 +62,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -103,59 +75,30 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate20.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
 var pattern4 = new RegExp("^[0-9]{6}$", "u");
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate21.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -163,30 +106,15 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         if (data0.auth_type === void 0 || !func0.call(data0, "auth_type")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "auth_type" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "auth_type" } });
           errors++;
         }
         if (data0.certification_number === void 0 || !func0.call(data0, "certification_number")) {
-          const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "certification_number" } };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "certification_number" } });
           errors++;
         }
         if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
@@ -200,12 +128,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err5];
-                } else {
-                  vErrors.push(err5);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -228,12 +151,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -245,12 +163,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if ("api" !== data2) {
-            const err7 = { instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "const", params: { allowedValue: "api" } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "const", params: { allowedValue: "api" } });
             errors++;
           }
         }
@@ -267,12 +180,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-                if (vErrors === null) {
-                  vErrors = [err8];
-                } else {
-                  vErrors.push(err8);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
                 errors++;
               }
             }
@@ -285,89 +193,45 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 == "number" && isFinite(data3)) {
             if (data3 > 999999 || isNaN(data3)) {
-              const err9 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 999999 } };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 999999 } });
               errors++;
             }
             if (data3 < 0 || isNaN(data3)) {
-              const err10 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 0 } });
               errors++;
             }
           }
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              const err11 = { instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } });
               errors++;
             }
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err13];
-    } else {
-      vErrors.push(err13);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
-validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate22(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate22.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -379,21 +243,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs5 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "grant_type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "grant_type" } });
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "code" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "code" } });
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
@@ -407,12 +261,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -424,12 +273,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if ("authorization_code" !== data1) {
-            const err5 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/const", keyword: "const", params: { allowedValue: "authorization_code" } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/const", keyword: "const", params: { allowedValue: "authorization_code" } });
             errors++;
           }
         }
@@ -444,12 +288,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/0/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/0/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -472,12 +311,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err7];
-                } else {
-                  vErrors.push(err7);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -500,12 +334,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/0/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err8];
-                } else {
-                  vErrors.push(err8);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/0/properties/redirect_uri/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -528,12 +357,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced4 = "";
               } else {
-                const err9 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err9];
-                } else {
-                  vErrors.push(err9);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -556,12 +380,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced5 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/0/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/0/properties/refresh_token/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -574,12 +393,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs5 === errors;
@@ -597,21 +411,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs19 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err12 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } });
           errors++;
         }
         if (data0.refresh_token === void 0 || !func0.call(data0, "refresh_token")) {
-          const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "refresh_token" } };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "refresh_token" } });
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
@@ -625,12 +429,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced6 = "";
               } else {
-                const err14 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err14];
-                } else {
-                  vErrors.push(err14);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -642,12 +441,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if ("refresh_token" !== data7) {
-            const err15 = { instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } });
             errors++;
           }
         }
@@ -662,12 +456,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced7 = "";
               } else {
-                const err16 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err16];
-                } else {
-                  vErrors.push(err16);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/oneOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -690,12 +479,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data9 === null) {
                 coerced8 = "";
               } else {
-                const err17 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err17];
-                } else {
-                  vErrors.push(err17);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/oneOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -718,12 +502,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data10 === null) {
                 coerced9 = "";
               } else {
-                const err18 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/1/properties/redirect_uri/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err18];
-                } else {
-                  vErrors.push(err18);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/1/properties/redirect_uri/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -746,12 +525,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data11 === null) {
                 coerced10 = "";
               } else {
-                const err19 = { instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/1/properties/code/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err19];
-                } else {
-                  vErrors.push(err19);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/1/properties/code/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -774,12 +548,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data12 === null) {
                 coerced11 = "";
               } else {
-                const err20 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -792,12 +561,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs19 === errors;
@@ -820,12 +584,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid1) {
-        const err22 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } });
         errors++;
       } else {
         errors = _errs4;
@@ -839,30 +598,15 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          const err23 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } });
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err24 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err24];
-          } else {
-            vErrors.push(err24);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         if (data0.client_secret === void 0 || !func0.call(data0, "client_secret")) {
-          const err25 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } });
           errors++;
         }
         if (props0 !== true) {
@@ -885,12 +629,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                const err26 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err26];
-                } else {
-                  vErrors.push(err26);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -902,12 +641,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data13 === "authorization_code" || data13 === "refresh_token")) {
-            const err27 = { instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["authorization_code", "refresh_token"] } };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["authorization_code", "refresh_token"] } });
             errors++;
           }
         }
@@ -922,12 +656,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                const err28 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err28];
-                } else {
-                  vErrors.push(err28);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -950,12 +679,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data15 === null) {
                 coerced14 = "";
               } else {
-                const err29 = { instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err29];
-                } else {
-                  vErrors.push(err29);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -978,12 +702,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                const err30 = { instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err30];
-                } else {
-                  vErrors.push(err30);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1006,12 +725,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data17 === null) {
                 coerced16 = "";
               } else {
-                const err31 = { instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err31];
-                } else {
-                  vErrors.push(err31);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1034,12 +748,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data18 === null) {
                 coerced17 = "";
               } else {
-                const err32 = { instancePath: instancePath + "/body/refresh_token", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1052,58 +761,29 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err33 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err34 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err34];
-    } else {
-      vErrors.push(err34);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate22.errors = vErrors;
   return errors === 0;
 }
-validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op3 = validate23;
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate23(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate23.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1111,21 +791,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.platform_type === void 0 || !func0.call(data0, "platform_type")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "platform_type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "platform_type" } });
           errors++;
         }
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err3 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } });
           errors++;
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
@@ -1139,12 +809,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1167,12 +832,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err5 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err5];
-                } else {
-                  vErrors.push(err5);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1185,62 +845,33 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate23.errors = vErrors;
   return errors === 0;
 }
-validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op4 = validate24;
 var func109 = __ajvInline0.default;
 var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate24(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1248,12 +879,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -1267,12 +893,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1295,12 +916,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/title", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1313,12 +929,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data2 === "string") {
             if (func109(data2) > 75) {
-              const err5 = { instancePath: instancePath + "/body/title", schemaPath: "", keyword: "maxLength", params: { limit: 75 } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/title", schemaPath: "", keyword: "maxLength", params: { limit: 75 } });
               errors++;
             }
           }
@@ -1336,12 +947,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/category", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
                 errors++;
               }
             }
@@ -1354,12 +960,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              const err7 = { instancePath: instancePath + "/body/category", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]+$" } };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/category", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]+$" } });
               errors++;
             }
           }
@@ -1375,12 +976,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/body/language", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err8];
-                } else {
-                  vErrors.push(err8);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/language", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1401,12 +997,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                const err9 = { instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err9];
-                } else {
-                  vErrors.push(err9);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -1427,12 +1018,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType5 === "boolean" || data6 === null || dataType5 === "string" && data6 && data6 == +data6 && !(data6 % 1)) {
                 coerced5 = +data6;
               } else {
-                const err10 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -1444,12 +1030,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data6 === 0 || data6 === 1)) {
-            const err11 = { instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
@@ -1464,12 +1045,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced6 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err12];
-                } else {
-                  vErrors.push(err12);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1482,21 +1058,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data7 === "string") {
             if (func109(data7) < 6) {
-              const err13 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "minLength", params: { limit: 6 } };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "minLength", params: { limit: 6 } });
               errors++;
             }
             if (!pattern6.test(data7)) {
-              const err14 = { instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } };
-              if (vErrors === null) {
-                vErrors = [err14];
-              } else {
-                vErrors.push(err14);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } });
               errors++;
             }
           }
@@ -1510,12 +1076,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType7 === "boolean" || data8 === null || dataType7 === "string" && data8 && data8 == +data8 && !(data8 % 1)) {
                 coerced7 = +data8;
               } else {
-                const err15 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err15];
-                } else {
-                  vErrors.push(err15);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -1527,12 +1088,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data8 === 0 || data8 === 1)) {
-            const err16 = { instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
@@ -1545,12 +1101,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType8 === "boolean" || data9 === null || dataType8 === "string" && data9 && data9 == +data9 && !(data9 % 1)) {
                 coerced8 = +data9;
               } else {
-                const err17 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err17];
-                } else {
-                  vErrors.push(err17);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -1562,12 +1113,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data9 === 0 || data9 === 1)) {
-            const err18 = { instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
@@ -1580,12 +1126,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType9 === "boolean" || data10 === null || dataType9 === "string" && data10 && data10 == +data10 && !(data10 % 1)) {
                 coerced9 = +data10;
               } else {
-                const err19 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err19];
-                } else {
-                  vErrors.push(err19);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -1597,12 +1138,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data10 === 0 || data10 === 1)) {
-            const err20 = { instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
             errors++;
           }
         }
@@ -1615,12 +1151,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType10 === "boolean" || data11 === null || dataType10 === "string" && data11 && data11 == +data11 && !(data11 % 1)) {
                 coerced10 = +data11;
               } else {
-                const err21 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err21];
-                } else {
-                  vErrors.push(err21);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -1632,12 +1163,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data11 === 0 || data11 === 19)) {
-            const err22 = { instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 19] } };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 19] } });
             errors++;
           }
         }
@@ -1652,12 +1178,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data12 === null) {
                 coerced11 = "";
               } else {
-                const err23 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1670,12 +1191,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data12 === "string") {
             if (!pattern7.test(data12)) {
-              const err24 = { instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } });
               errors++;
             }
           }
@@ -1691,12 +1207,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                const err25 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err25];
-                } else {
-                  vErrors.push(err25);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1709,12 +1220,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data13 === "string") {
             if (func109(data13) > 40) {
-              const err26 = { instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "maxLength", params: { limit: 40 } };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "maxLength", params: { limit: 40 } });
               errors++;
             }
           }
@@ -1732,12 +1238,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                const err27 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-                if (vErrors === null) {
-                  vErrors = [err27];
-                } else {
-                  vErrors.push(err27);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
                 errors++;
               }
             }
@@ -1749,12 +1250,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data14 === 0 || data14 === 1 || data14 === "0" || data14 === "1")) {
-            const err28 = { instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1, "0", "1"] } };
-            if (vErrors === null) {
-              vErrors = [err28];
-            } else {
-              vErrors.push(err28);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1, "0", "1"] } });
             errors++;
           }
         }
@@ -1767,12 +1263,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType14 === "boolean" || data15 === null || dataType14 === "string" && data15 && data15 == +data15 && !(data15 % 1)) {
                 coerced14 = +data15;
               } else {
-                const err29 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err29];
-                } else {
-                  vErrors.push(err29);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -1785,21 +1276,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data15 == "number" && isFinite(data15)) {
             if (data15 > 10 || isNaN(data15)) {
-              const err30 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 10 } };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 10 } });
               errors++;
             }
             if (data15 < 1 || isNaN(data15)) {
-              const err31 = { instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err31];
-              } else {
-                vErrors.push(err31);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 1 } });
               errors++;
             }
           }
@@ -1817,12 +1298,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                const err32 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
                 errors++;
               }
             }
@@ -1834,68 +1310,34 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data16 === 1 || data16 === 2 || data16 === 3 || data16 === 4 || data16 === 5 || data16 === 6 || data16 === "1" || data16 === "2" || data16 === "3" || data16 === "4" || data16 === "5" || data16 === "6")) {
-            const err33 = { instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "enum", params: { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "enum", params: { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } });
             errors++;
           }
         }
       } else {
-        const err34 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err35 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err35];
-    } else {
-      vErrors.push(err35);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate24.errors = vErrors;
   return errors === 0;
 }
-validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op5 = validate25;
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate25(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate25.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1903,12 +1345,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -1922,12 +1359,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -1940,49 +1372,25 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate25.errors = vErrors;
   return errors === 0;
 }
-validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op6 = validate26;
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate26(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate26.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -1990,22 +1398,12 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id" || key1 === "select_key" || key1 === "select_value" || key1 === "order_type" || key1 === "page_no" || key1 === "callback")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -2020,12 +1418,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2048,12 +1441,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2065,12 +1453,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "cate" || data2 === "lang")) {
-            const err5 = { instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "enum", params: { allowedValues: ["cate", "lang"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "enum", params: { allowedValues: ["cate", "lang"] } });
             errors++;
           }
         }
@@ -2085,12 +1468,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/query/select_value", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/select_value", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2113,12 +1491,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                const err7 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err7];
-                } else {
-                  vErrors.push(err7);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2130,12 +1503,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data4 === "view_cnt" || data4 === "broad_start")) {
-            const err8 = { instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["view_cnt", "broad_start"] } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["view_cnt", "broad_start"] } });
             errors++;
           }
         }
@@ -2148,12 +1516,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                const err9 = { instancePath: instancePath + "/query/page_no", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err9];
-                } else {
-                  vErrors.push(err9);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/page_no", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -2176,12 +1539,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced5 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/query/callback", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/callback", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2194,58 +1552,29 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err12];
-    } else {
-      vErrors.push(err12);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate26.errors = vErrors;
   return errors === 0;
 }
-validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op7 = validate27;
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate27(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate27.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -2253,12 +1582,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -2272,12 +1596,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2300,12 +1619,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2317,12 +1631,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "pc" || data2 === "mobile")) {
-            const err5 = { instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["pc", "mobile"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["pc", "mobile"] } });
             errors++;
           }
         }
@@ -2337,12 +1646,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                const err6 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err6];
-                } else {
-                  vErrors.push(err6);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2354,59 +1658,30 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data3 === "chat" || data3 === "notice" || data3 === "goal")) {
-            const err7 = { instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["chat", "notice", "goal"] } };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["chat", "notice", "goal"] } });
             errors++;
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate27.errors = vErrors;
   return errors === 0;
 }
-validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op8 = validate28;
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate28(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate28.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -2414,22 +1689,12 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err1 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -2444,12 +1709,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2461,22 +1721,12 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
             errors++;
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
@@ -2484,31 +1734,16 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.query;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err7 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "client_id" || key2 === "client_secret")) {
-            const err8 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } });
             errors++;
           }
         }
@@ -2523,12 +1758,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                const err9 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err9];
-                } else {
-                  vErrors.push(err9);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2551,12 +1781,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/query/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2569,58 +1794,29 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err12];
-    } else {
-      vErrors.push(err12);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate28.errors = vErrors;
   return errors === 0;
 }
-validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op9 = validate29;
-function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate29(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate29.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -2628,22 +1824,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -2658,12 +1844,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2675,22 +1856,12 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
@@ -2701,21 +1872,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err8 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -2729,12 +1890,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                const err9 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err9];
-                } else {
-                  vErrors.push(err9);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2757,12 +1913,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2785,12 +1936,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                const err11 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err11];
-                } else {
-                  vErrors.push(err11);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2813,12 +1959,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err12];
-                } else {
-                  vErrors.push(err12);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2841,12 +1982,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                const err13 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2859,12 +1995,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data7 === "string") {
             if (func109(data7) > 20) {
-              const err14 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err14];
-              } else {
-                vErrors.push(err14);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           }
@@ -2880,12 +2011,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                const err15 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err15];
-                } else {
-                  vErrors.push(err15);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2898,12 +2024,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err16 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -2920,21 +2041,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs25 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err17 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err18 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -2948,12 +2059,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data9 === null) {
                 coerced7 = "";
               } else {
-                const err19 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err19];
-                } else {
-                  vErrors.push(err19);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -2976,12 +2082,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data10 === null) {
                 coerced8 = "";
               } else {
-                const err20 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3004,12 +2105,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data11 === null) {
                 coerced9 = "";
               } else {
-                const err21 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err21];
-                } else {
-                  vErrors.push(err21);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3032,12 +2128,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data12 === null) {
                 coerced10 = "";
               } else {
-                const err22 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err22];
-                } else {
-                  vErrors.push(err22);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3060,12 +2151,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced11 = "";
               } else {
-                const err23 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3078,12 +2164,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data13 === "string") {
             if (func109(data13) > 20) {
-              const err24 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           }
@@ -3099,12 +2180,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced12 = "";
               } else {
-                const err25 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err25];
-                } else {
-                  vErrors.push(err25);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3117,12 +2193,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err26 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs25 === errors;
@@ -3141,21 +2212,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs39 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err27 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err28];
-          } else {
-            vErrors.push(err28);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -3169,12 +2230,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data15 === null) {
                 coerced13 = "";
               } else {
-                const err29 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err29];
-                } else {
-                  vErrors.push(err29);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3197,12 +2253,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced14 = "";
               } else {
-                const err30 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err30];
-                } else {
-                  vErrors.push(err30);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3225,12 +2276,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data17 === null) {
                 coerced15 = "";
               } else {
-                const err31 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err31];
-                } else {
-                  vErrors.push(err31);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3253,12 +2299,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data18 === null) {
                 coerced16 = "";
               } else {
-                const err32 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3281,12 +2322,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data19 === null) {
                 coerced17 = "";
               } else {
-                const err33 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3299,12 +2335,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data19 === "string") {
             if (func109(data19) > 20) {
-              const err34 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err34];
-              } else {
-                vErrors.push(err34);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           }
@@ -3320,12 +2351,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data20 === null) {
                 coerced18 = "";
               } else {
-                const err35 = { instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err35];
-                } else {
-                  vErrors.push(err35);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3338,12 +2364,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs39 === errors;
@@ -3360,12 +2381,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid3) {
-        const err37 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} });
         errors++;
       } else {
         errors = _errs10;
@@ -3379,30 +2395,15 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err38 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err38];
-          } else {
-            vErrors.push(err38);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err39 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
-          if (vErrors === null) {
-            vErrors = [err39];
-          } else {
-            vErrors.push(err39);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          const err40 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "reason" } };
-          if (vErrors === null) {
-            vErrors = [err40];
-          } else {
-            vErrors.push(err40);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "reason" } });
           errors++;
         }
         if (props0 !== true) {
@@ -3425,12 +2426,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data21 === null) {
                 coerced19 = "";
               } else {
-                const err41 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3453,12 +2449,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data22 === null) {
                 coerced20 = "";
               } else {
-                const err42 = { instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err42];
-                } else {
-                  vErrors.push(err42);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3481,12 +2472,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data23 === null) {
                 coerced21 = "";
               } else {
-                const err43 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3509,12 +2495,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data24 === null) {
                 coerced22 = "";
               } else {
-                const err44 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3537,12 +2518,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data25 === null) {
                 coerced23 = "";
               } else {
-                const err45 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err45];
-                } else {
-                  vErrors.push(err45);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3555,12 +2531,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data25 === "string") {
             if (func109(data25) > 20) {
-              const err46 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "maxLength", params: { limit: 20 } };
-              if (vErrors === null) {
-                vErrors = [err46];
-              } else {
-                vErrors.push(err46);
-              }
+              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "maxLength", params: { limit: 20 } });
               errors++;
             }
           }
@@ -3576,12 +2547,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data26 === null) {
                 coerced24 = "";
               } else {
-                const err47 = { instancePath: instancePath + "/body/reason", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3594,58 +2560,29 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err48 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err49 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err49];
-    } else {
-      vErrors.push(err49);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate29.errors = vErrors;
   return errors === 0;
 }
-validate29.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op10 = validate30;
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate30(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -3653,22 +2590,12 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          const err2 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            const err3 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -3683,12 +2610,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3700,22 +2622,12 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            const err5 = { instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
@@ -3726,12 +2638,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          const err7 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } });
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -3745,12 +2652,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                const err8 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err8];
-                } else {
-                  vErrors.push(err8);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3773,12 +2675,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                const err9 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err9];
-                } else {
-                  vErrors.push(err9);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3801,12 +2698,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                const err10 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err10];
-                } else {
-                  vErrors.push(err10);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3829,12 +2721,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                const err11 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err11];
-                } else {
-                  vErrors.push(err11);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3857,12 +2744,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                const err12 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err12];
-                } else {
-                  vErrors.push(err12);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3875,12 +2757,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -3896,12 +2773,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs23 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          const err14 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } });
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -3915,12 +2787,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                const err15 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err15];
-                } else {
-                  vErrors.push(err15);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3943,12 +2810,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data9 === null) {
                 coerced7 = "";
               } else {
-                const err16 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err16];
-                } else {
-                  vErrors.push(err16);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3971,12 +2833,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data10 === null) {
                 coerced8 = "";
               } else {
-                const err17 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err17];
-                } else {
-                  vErrors.push(err17);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -3999,12 +2856,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data11 === null) {
                 coerced9 = "";
               } else {
-                const err18 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err18];
-                } else {
-                  vErrors.push(err18);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4027,12 +2879,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data12 === null) {
                 coerced10 = "";
               } else {
-                const err19 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err19];
-                } else {
-                  vErrors.push(err19);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4045,12 +2892,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err20 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs23 === errors;
@@ -4068,12 +2910,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs35 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          const err21 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } });
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -4087,12 +2924,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data13 === null) {
                 coerced11 = "";
               } else {
-                const err22 = { instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err22];
-                } else {
-                  vErrors.push(err22);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4115,12 +2947,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data14 === null) {
                 coerced12 = "";
               } else {
-                const err23 = { instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4143,12 +2970,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data15 === null) {
                 coerced13 = "";
               } else {
-                const err24 = { instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err24];
-                } else {
-                  vErrors.push(err24);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4171,12 +2993,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data16 === null) {
                 coerced14 = "";
               } else {
-                const err25 = { instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err25];
-                } else {
-                  vErrors.push(err25);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4199,12 +3016,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data17 === null) {
                 coerced15 = "";
               } else {
-                const err26 = { instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err26];
-                } else {
-                  vErrors.push(err26);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4217,12 +3029,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err27 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } });
         errors++;
       }
       var _valid0 = _errs35 === errors;
@@ -4238,12 +3045,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid3) {
-        const err28 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} });
         errors++;
       } else {
         errors = _errs10;
@@ -4257,21 +3059,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          const err29 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          const err30 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_secret" } });
           errors++;
         }
         if (props0 !== true) {
@@ -4293,12 +3085,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data18 === null) {
                 coerced16 = "";
               } else {
-                const err31 = { instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err31];
-                } else {
-                  vErrors.push(err31);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4321,12 +3108,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data19 === null) {
                 coerced17 = "";
               } else {
-                const err32 = { instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/client_secret", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4349,12 +3131,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data20 === null) {
                 coerced18 = "";
               } else {
-                const err33 = { instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4377,12 +3154,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data21 === null) {
                 coerced19 = "";
               } else {
-                const err34 = { instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err34];
-                } else {
-                  vErrors.push(err34);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4405,12 +3177,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data22 === null) {
                 coerced20 = "";
               } else {
-                const err35 = { instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err35];
-                } else {
-                  vErrors.push(err35);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4423,49 +3190,25 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err37 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err37];
-    } else {
-      vErrors.push(err37);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate30.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op11 = validate31;
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate31(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate31.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -4473,22 +3216,12 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id" || key1 === "locale")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -4503,12 +3236,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4531,12 +3259,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                const err4 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4548,59 +3271,30 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!(data2 === "ko_KR" || data2 === "en_US" || data2 === "zh_CN" || data2 === "zh_TW" || data2 === "th_TH")) {
-            const err5 = { instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "enum", params: { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "enum", params: { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } });
             errors++;
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate31.errors = vErrors;
   return errors === 0;
 }
-validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op12 = validate32;
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate32(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        const err0 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -4608,22 +3302,12 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err1 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "vod_url" || key1 === "width" || key1 === "height")) {
-            const err2 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
+            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
             errors++;
           }
         }
@@ -4638,12 +3322,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/query/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4664,12 +3343,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                const err4 = { instancePath: instancePath + "/query/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/width", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -4690,12 +3364,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                const err5 = { instancePath: instancePath + "/query/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err5];
-                } else {
-                  vErrors.push(err5);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/query/height", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -4708,58 +3377,29 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate32.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op13 = validate33;
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate33(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -4767,12 +3407,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } });
           errors++;
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
@@ -4786,12 +3421,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4812,12 +3442,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                const err4 = { instancePath: instancePath + "/body/width", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err4];
-                } else {
-                  vErrors.push(err4);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/width", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -4838,12 +3463,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                const err5 = { instancePath: instancePath + "/body/height", schemaPath: "", keyword: "type", params: { type: "integer" } };
-                if (vErrors === null) {
-                  vErrors = [err5];
-                } else {
-                  vErrors.push(err5);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/height", schemaPath: "", keyword: "type", params: { type: "integer" } });
                 errors++;
               }
             }
@@ -4856,58 +3476,29 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate33.errors = vErrors;
   return errors === 0;
 }
-validate33.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op14 = validate34;
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  ;
+function validate34(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate34.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      const err0 = { instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
+      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        const err1 = { instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
+        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
         errors++;
       }
     }
@@ -4915,12 +3506,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          const err2 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
+          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "access_token" } });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -4934,12 +3520,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                const err3 = { instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
+                (vErrors ??= []).push({ instancePath: instancePath + "/body/access_token", schemaPath: "", keyword: "type", params: { type: "string" } });
                 errors++;
               }
             }
@@ -4952,28 +3533,17 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err4 = { instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
+        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
         errors++;
       }
     }
   } else {
-    const err5 = { instancePath, schemaPath: "", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
+    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
     errors++;
   }
   validate34.errors = vErrors;
   return errors === 0;
 }
-validate34.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var validators = { "getAuthCode": op0, "issueAuthCode": op1, "issueToken": op2, "getRtmpInfo": op3, "updateBroadcastInfo": op4, "resetStreamKey": op5, "listBroadcasts": op6, "getAquaComponent": op7, "listFilters": op8, "upsertFilter": op9, "deleteFilter": op10, "listCategories": op11, "getEmbedInfo": op12, "postEmbedInfo": op13, "getStationInfo": op14 };
 
 // validators:group:1

@@ -127,6 +127,45 @@ function compact(source) {
     .join("");
 }
 
+/**
+ * Ajv's standalone code with its boilerplate written shorter; each rewrite is mechanically equivalent, and the
+ * generation fails if the code is not shaped as expected:
+ * - `const errN = {...}; if (vErrors === null) { vErrors = [errN]; } else { vErrors.push(errN); }` becomes
+ *   `(vErrors ??= []).push({...});` (errN is read nowhere else);
+ * - the 2020-12 `evaluated` bookkeeping (for unevaluated* and $dynamicRef, which no spec uses) is dropped when every
+ *   validator's record is the constant `{ props: true, dynamicProps: false, dynamicItems: false }`: then its
+ *   preamble does nothing and nothing else reads it;
+ * - destructured options no validator reads (parentData, rootData, dynamicAnchors…) leave the signature.
+ */
+export function tidy(source) {
+  let out = source.replace(
+    /^(\s*)const (err\d+) = (\{.*\});\n\s*if \(vErrors === null\) \{\n\s*vErrors = \[\2\];\n\s*\} else \{\n\s*vErrors\.push\(\2\);\n\s*\}$/gm,
+    (whole, indent, name, object) => {
+      if (source.split(new RegExp(`\\b${name}\\b`)).length - 1 !== 3 * (source.match(new RegExp(`^\\s*const ${name} = `, "gm")) ?? []).length) {
+        throw new Error(`tidy: ${name} is read outside its push`);
+      }
+      return `${indent}(vErrors ??= []).push(${object});`;
+    },
+  );
+  if (/vErrors = \[err\d+\]/.test(out)) throw new Error("tidy: an error push was not rewritten");
+  const records = out.match(/^validate\d+\.evaluated = .*$/gm) ?? [];
+  if (records.every((r) => / = \{ "props": true, "dynamicProps": false, "dynamicItems": false \};$/.test(r))) {
+    out = out
+      .replace(/^validate\d+\.evaluated = .*\n/gm, "")
+      .replace(
+        /^\s*const evaluated0 = validate\d+\.evaluated;\n\s*if \(evaluated0\.dynamicProps\) \{\n\s*evaluated0\.props = void 0;\n\s*\}\n\s*if \(evaluated0\.dynamicItems\) \{\n\s*evaluated0\.items = void 0;\n\s*\}\n/gm,
+        "",
+      );
+    if (/\bevaluated\d*\b/.test(out)) throw new Error("tidy: `evaluated` is still read");
+  }
+  const SIGNATURE = /^(function validate\d+\(data, \{ )instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = \{\} (\} = \{\}\) \{)$/gm;
+  const rest = out.replace(SIGNATURE, "");
+  const kept = ["parentData", "parentDataProperty", "rootData", "dynamicAnchors"].filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
+  const names = ['instancePath = ""', ...kept.map((n) => (n === "rootData" ? "rootData = data" : n === "dynamicAnchors" ? "dynamicAnchors = {}" : n))];
+  out = out.replace(SIGNATURE, (_, head, tail) => `${head}${names.join(", ")} ${tail}`);
+  return out.replace(/^(function validate\d+\(.*\{)\n\s*;\n/gm, "$1\n");
+}
+
 function standalone(schemas, coerceTypes) {
   const ajv = createAjv(Object.values(schemas), { coerceTypes, source: true });
   const exported = {};
@@ -192,7 +231,7 @@ export async function compileValidators(groups) {
     legalComments: "inline",
     logLevel: "silent",
   });
-  const code = result.outputFiles[0].text;
+  const code = tidy(result.outputFiles[0].text);
   // (A `require(` inside a string, or esbuild's own `__require` wrapper name, is not a call of Node's require.)
   if (/(?<![\w.'"])require\(|\bnew Function\b|(?<![\w.])eval\(/.test(code)) throw new Error("compiled validators still need require/eval at run time");
   return code;
