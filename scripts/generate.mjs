@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { providers, loadSpec, root } from "./lib/registry.mjs";
 import { clientView } from "./lib/client-view.mjs";
-import { buildOperationIndex, providerInfo, wireCallSchemas } from "./lib/operation-index.mjs";
+import { buildOperationIndex, providerInfo, toolSchemas, wireCallSchemas } from "./lib/operation-index.mjs";
 import { compileValidators } from "./lib/validators.mjs";
 
 const check = process.argv.includes("--check");
@@ -21,7 +21,7 @@ async function render(p) {
   const full = loadSpec(p.specPath);
   const client = await clientView(p);
   const types = header(p.alias) + astToString(await openapiTS(client, { alphabetize: false }));
-  const { index, calls } = buildOperationIndex(full, client);
+  const { index, calls, runtime } = buildOperationIndex(full, client);
   // Compiled code: type-checking it would only repeat Ajv's own tests; its exports are typed at the end.
   const validatorsFile = async (groups, what) => {
     const code = await compileValidators(groups);
@@ -46,10 +46,13 @@ async function render(p) {
   const wire = wireCallSchemas(full);
   const ops =
     header(p.alias) +
-    `import type { OperationIndex, ProviderInfo } from "../src/core/operation.js";\n\n` +
+    `import type { OperationIndex, OperationSchemas, ProviderInfo } from "../src/core/operation.js";\n\n` +
     `export const provider = ${JSON.stringify(p.name)};\n\n` +
     `export const info = ${JSON.stringify(providerInfo(full), null, 2)} as const satisfies ProviderInfo;\n\n` +
-    `export const operations = ${JSON.stringify(index, null, 2)} as const satisfies OperationIndex;\n`;
+    `export const operations = ${JSON.stringify(runtime, null, 2)} as const satisfies OperationIndex;\n\n` +
+    `// For tools (the command line): each operation's parameter and body schemas (validation keywords only). The\n` +
+    `// clients validate with the compiled validators and never import this, so their bundles leave it out.\n` +
+    `export const schemas = ${JSON.stringify(toolSchemas(index), null, 2)} as const satisfies OperationSchemas;\n`;
   return {
     files: [
       [join(root, "generated", `${p.name}.ts`), types],

@@ -137,7 +137,29 @@ export function buildOperationIndex(full, client) {
     );
     index[id] = entry;
   }
-  return { index, calls };
+  return { index, calls, runtime: runtimeIndex(index) };
+}
+
+/**
+ * The index as a provider subpath ships it: what src/ reads at run time. A location's parameters keep their names
+ * (`properties`, each `{}`: Polyv's `prepare` asks whether a path has `userId`), a body its content type and whether it
+ * is required; their rules are enforced by the compiled validators, and the full schemas (`index`) are exported
+ * separately for tools (the command line), so a bundle that does not read them leaves them out.
+ */
+export function runtimeIndex(index) {
+  return Object.fromEntries(
+    Object.entries(index).map(([id, { params, body, ...rest }]) => {
+      const names = Object.fromEntries(Object.entries(params).map(([loc, schema]) => [loc, { properties: Object.fromEntries(Object.keys(schema.properties ?? {}).map((n) => [n, {}])) }]));
+      const entry = { ...rest, params: names };
+      if (body) entry.body = { contentType: body.contentType, required: body.required };
+      return [id, { method: entry.method, path: entry.path, retrySafe: entry.retrySafe, credentials: entry.credentials, params: entry.params, ...(entry.body ? { body: entry.body } : {}), responses: entry.responses }];
+    }),
+  );
+}
+
+/** operationId → the full parameter and body schemas of the index, for tools. */
+export function toolSchemas(index) {
+  return Object.fromEntries(Object.entries(index).map(([id, { params, body }]) => [id, { params, ...(body ? { body: body.schema } : {}) }]));
 }
 
 const LOCATIONS = ["path", "query", "header"];

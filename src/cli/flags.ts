@@ -162,7 +162,7 @@ export function buildInit(meta: OperationMeta, flags: readonly Flag[], values: R
       issues.push({ path: "body", rule: "type", message: "must be an object when field flags are given with --body" });
     }
     init.body = !hasFields ? body : body === undefined ? fields : { ...(body as object), ...fields };
-  } else if (meta.body?.required && types(meta.body.schema).includes("object")) {
+  } else if (meta.body?.required && types(meta.body.schema ?? {}).includes("object")) {
     init.body = {};
   }
   return init;

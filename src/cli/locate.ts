@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { OperationIndex, ProviderInfo } from "../core/operation.js";
+import type { OperationIndex, OperationSchemas, ProviderInfo } from "../core/operation.js";
 
 const here = dirname(fileURLToPath(import.meta.url)); // <build>/src/cli
 const SUFFIX = ".operations.js";
@@ -22,8 +22,21 @@ export interface GeneratedIndex {
   operations: OperationIndex;
 }
 
+/**
+ * The index with each operation's full parameter and body schemas put back in (the flags and their help are built
+ * from them): the runtime index names parameters only, and the generated `schemas` beside it holds the rules.
+ */
 export async function loadIndex(name: string): Promise<GeneratedIndex> {
-  return (await import(pathToFileURL(resolve(here, "../../generated", `${name}${SUFFIX}`)).href)) as GeneratedIndex;
+  const mod = (await import(pathToFileURL(resolve(here, "../../generated", `${name}${SUFFIX}`)).href)) as GeneratedIndex & { schemas?: OperationSchemas };
+  const schemas = mod.schemas ?? {};
+  const operations = Object.fromEntries(
+    Object.entries(mod.operations).map(([id, meta]) => {
+      const full = schemas[id];
+      if (!full) return [id, meta];
+      return [id, { ...meta, params: full.params, ...(meta.body ? { body: { ...meta.body, schema: full.body ?? {} } } : {}) }];
+    }),
+  );
+  return { provider: mod.provider, info: mod.info, operations };
 }
 
 /** The provider's subpath module (streamspec/<name>): its factory and helpers. */

@@ -28,13 +28,21 @@ export interface OperationMeta {
   /** From the spec's x-retry-safe: may the client send this request again after it may have arrived? */
   readonly retrySafe: boolean;
   readonly credentials: readonly Credential[];
+  /**
+   * Per location, its parameters. In a provider's `operations` each is named only (`properties`, each `{}`): the
+   * compiled validators hold the rules, and `schemas` (generated beside it, for tools) the full schemas.
+   */
   readonly params: { readonly path?: Schema; readonly query?: Schema; readonly header?: Schema; readonly cookie?: Schema };
-  readonly body?: { readonly contentType: string; readonly required: boolean; readonly schema: Schema };
+  /** The request body: its media type and whether it is required (`schema` only where a tool merged it in). */
+  readonly body?: { readonly contentType: string; readonly required: boolean; readonly schema?: Schema };
   /** Success statuses and the media types each promises (empty: no body). */
   readonly responses: Readonly<Record<string, readonly string[]>>;
 }
 
 export type OperationIndex = Readonly<Record<string, OperationMeta>>;
+
+/** operationId → its full parameter schemas (per location) and body schema: what tools read (generated `schemas`). */
+export type OperationSchemas = Readonly<Record<string, { readonly params: OperationMeta["params"]; readonly body?: Schema }>>;
 
 export interface ProviderInfo {
   readonly title: string;

@@ -7,13 +7,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { schemas as arctosSchemas } from "../../generated/arctos.operations.js";
 import { validators as arctosValidators } from "../../generated/arctos.validators.js";
+import { schemas as flipflopSchemas } from "../../generated/flipflop.operations.js";
 import { validators as flipflopValidators } from "../../generated/flipflop.validators.js";
+import { schemas as polyvSchemas } from "../../generated/polyv.operations.js";
 import { validators as polyvValidators } from "../../generated/polyv.validators.js";
+import { schemas as soopSchemas } from "../../generated/soop.operations.js";
 import { validators as soopValidators } from "../../generated/soop.validators.js";
 import { createArctosClient, operations as arctos } from "../../src/arctos/index.js";
 import type { CallInit } from "../../src/core/client.js";
-import type { OperationIndex, OperationMeta } from "../../src/core/operation.js";
+import type { OperationIndex, OperationMeta, OperationSchemas } from "../../src/core/operation.js";
 import { validateCall } from "../../src/core/validate-call.js";
 import type { ValidatorIndex } from "../../src/core/validate.js";
 import { createFlipFlopClient, operations as flipflop } from "../../src/flipflop/index.js";
@@ -49,6 +53,8 @@ const examples = fixture.examples;
 const requests = examples.filter((e) => e.kind === "request");
 const responses = examples.filter((e) => e.kind === "response");
 const indexes: Record<Provider, OperationIndex> = { flipflop, polyv, soop, arctos };
+/** The parameter schemas (the runtime index names parameters only). */
+const schemas: Record<Provider, OperationSchemas> = { flipflop: flipflopSchemas, polyv: polyvSchemas, soop: soopSchemas, arctos: arctosSchemas };
 const validators: Record<Provider, ValidatorIndex> = { flipflop: flipflopValidators, polyv: polyvValidators, soop: soopValidators, arctos: arctosValidators };
 const metaOf = (e: DocumentExample): OperationMeta => {
   const meta = indexes[e.provider][e.operationId];
@@ -105,7 +111,7 @@ function callInit(e: DocumentExample): CallInit {
   }
   if (e.in === "query") query = { ...query, ...(value as Record<string, unknown>) };
   query = without(query, injected("query"));
-  const types = meta.params.query?.properties ?? {};
+  const types = schemas[e.provider][e.operationId]!.params.query?.properties ?? {};
   for (const [k, v] of Object.entries(query)) {
     const type = ([] as unknown[]).concat((types as Record<string, { type?: unknown }>)[k]?.type ?? []);
     if (typeof v === "string" && /^-?\d+$/.test(v) && !type.includes("string") && (type.includes("integer") || type.includes("number"))) query[k] = Number(v);
