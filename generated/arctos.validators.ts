@@ -7,6 +7,13 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
+/** One error record (Ajv's shape) added to the list, which is created by the first. */
+function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
+  const error = { instancePath, schemaPath, keyword, params };
+  if (vErrors === null) return [error];
+  vErrors.push(error);
+  return vErrors;
+}
 // validators:group:0
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
@@ -15,12 +22,12 @@ function validate20(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -28,43 +35,43 @@ function validate20(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.user_id === void 0 || !func0.call(data0, "user_id")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "user_id" });
           errors++;
         }
         if (data0.role === void 0 || !func0.call(data0, "role")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "role" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "role" });
           errors++;
         }
         if (data0.user_id !== void 0 && func0.call(data0, "user_id")) {
           if (typeof data0.user_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/user_id", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/user_id", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.name !== void 0 && func0.call(data0, "name")) {
           if (typeof data0.name !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/name", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/name", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.role !== void 0 && func0.call(data0, "role")) {
           let data3 = data0.role;
           if (typeof data3 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/role", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/role", "type", { type: "string" });
             errors++;
           }
           if (!(data3 === "MODERATOR" || data3 === "PUBLISHER" || data3 === "ADMIN" || data3 === "SWITCH" || data3 === "CLIENT")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/role", "enum", { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -76,12 +83,12 @@ function validate21(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -89,53 +96,53 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" });
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_id" });
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "code" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "code" });
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           if (typeof data0.grant_type !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
           let data2 = data0.client_id;
           if (typeof data2 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" });
             errors++;
           }
           if (!(data2 === "arctos-webapp" || data2 === "arctos-switch" || data2 === "arctos-client")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "enum", { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -148,19 +155,19 @@ function validate22(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
     if (data.body !== void 0 && func0.call(data, "body")) {
       let data0 = data.body;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0))) {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;

@@ -9,6 +9,13 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
+/** One error record (Ajv's shape) added to the list, which is created by the first. */
+function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
+  const error = { instancePath, schemaPath, keyword, params };
+  if (vErrors === null) return [error];
+  vErrors.push(error);
+  return vErrors;
+}
 // validators:group:0
 var op0 = validate20;
 function validate20(data, { instancePath = "" } = {}) {
@@ -23,11 +30,11 @@ function validate20(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -47,11 +54,11 @@ function validate21(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -71,11 +78,11 @@ function validate22(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;
@@ -99,38 +106,38 @@ function validate202(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user_id === void 0 || !func0.call(data, "user_id")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "user_id" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "user_id" });
       errors++;
     }
     if (data.role === void 0 || !func0.call(data, "role")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "role" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "role" });
       errors++;
     }
     if (data.user_id !== void 0 && func0.call(data, "user_id")) {
       if (typeof data.user_id !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/user_id", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/user_id", "type", { type: "string" });
         errors++;
       }
     }
     if (data.name !== void 0 && func0.call(data, "name")) {
       if (typeof data.name !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/name", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/name", "type", { type: "string" });
         errors++;
       }
     }
     if (data.role !== void 0 && func0.call(data, "role")) {
       let data2 = data.role;
       if (typeof data2 !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/role", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/role", "type", { type: "string" });
         errors++;
       }
       if (!(data2 === "MODERATOR" || data2 === "PUBLISHER" || data2 === "ADMIN" || data2 === "SWITCH" || data2 === "CLIENT")) {
-        (vErrors ??= []).push({ instancePath: instancePath + "/role", schemaPath: "", keyword: "enum", params: { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] } });
+        vErrors = __ajvError(vErrors, instancePath + "/role", "enum", { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate202.errors = vErrors;
@@ -150,48 +157,48 @@ function validate212(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.grant_type === void 0 || !func0.call(data, "grant_type")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "grant_type" });
       errors++;
     }
     if (data.client_id === void 0 || !func0.call(data, "client_id")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "client_id" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "client_id" });
       errors++;
     }
     if (data.code === void 0 || !func0.call(data, "code")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "code" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "code" });
       errors++;
     }
     if (data.grant_type !== void 0 && func0.call(data, "grant_type")) {
       if (typeof data.grant_type !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/grant_type", "type", { type: "string" });
         errors++;
       }
     }
     if (data.client_id !== void 0 && func0.call(data, "client_id")) {
       let data1 = data.client_id;
       if (typeof data1 !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/client_id", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/client_id", "type", { type: "string" });
         errors++;
       }
       if (!(data1 === "arctos-webapp" || data1 === "arctos-switch" || data1 === "arctos-client")) {
-        (vErrors ??= []).push({ instancePath: instancePath + "/client_id", schemaPath: "", keyword: "enum", params: { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] } });
+        vErrors = __ajvError(vErrors, instancePath + "/client_id", "enum", { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] });
         errors++;
       }
     }
     if (data.code !== void 0 && func0.call(data, "code")) {
       if (typeof data.code !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/code", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/code", "type", { type: "string" });
         errors++;
       }
     }
     if (data.redirect_uri !== void 0 && func0.call(data, "redirect_uri")) {
       if (typeof data.redirect_uri !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/redirect_uri", "type", { type: "string" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate212.errors = vErrors;
@@ -210,7 +217,7 @@ function validate222(data, { instancePath = "" } = {}) {
     evaluated0.items = void 0;
   }
   if (!(data && typeof data == "object" && !Array.isArray(data))) {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate222.errors = vErrors;

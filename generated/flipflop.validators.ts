@@ -7,6 +7,13 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
+/** One error record (Ajv's shape) added to the list, which is created by the first. */
+function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
+  const error = { instancePath, schemaPath, keyword, params };
+  if (vErrors === null) return [error];
+  vErrors.push(error);
+  return vErrors;
+}
 // validators:group:0
 var __ajvInline0 = { default: function ucs2length(str) {
   const len = str.length;
@@ -33,12 +40,12 @@ function validate20(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -46,40 +53,40 @@ function validate20(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "appUserId" });
           errors++;
         }
         if (data0.appUserId !== void 0 && func0.call(data0, "appUserId")) {
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/appUserId", "minLength", { limit: 1 });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/appUserId", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.appUserName !== void 0 && func0.call(data0, "appUserName")) {
           if (typeof data0.appUserName !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/appUserName", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.appUserProfileImgUrl !== void 0 && func0.call(data0, "appUserProfileImgUrl")) {
           if (typeof data0.appUserProfileImgUrl !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/appUserProfileImgUrl", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.email !== void 0 && func0.call(data0, "email")) {
           if (typeof data0.email !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/email", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/email", "type", { type: "string" });
             errors++;
           }
         }
@@ -87,11 +94,11 @@ function validate20(data, { instancePath = "" } = {}) {
           let data5 = data0.customType;
           if (typeof data5 === "string") {
             if (func64(data5) > 50) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/customType", "maxLength", { limit: 50 });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/customType", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/customType", "type", { type: "string" });
             errors++;
           }
         }
@@ -99,7 +106,7 @@ function validate20(data, { instancePath = "" } = {}) {
           let data6 = data0.customData;
           if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
             if (Object.keys(data6).length > 10) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/customData", "maxProperties", { limit: 10 });
               errors++;
             }
             for (const key1 of Object.keys(data6)) {
@@ -112,7 +119,7 @@ function validate20(data, { instancePath = "" } = {}) {
               }
               var valid2 = _errs16 === errors;
               if (!valid2) {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key1 } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/customData", "propertyNames", { propertyName: key1 });
                 errors++;
               }
             }
@@ -120,26 +127,26 @@ function validate20(data, { instancePath = "" } = {}) {
               let data7 = data6[key2];
               if (typeof data7 === "string") {
                 if (func64(data7) > 50) {
-                  (vErrors ??= []).push({ instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
+                  vErrors = __ajvError(vErrors, instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), "maxLength", { limit: 50 });
                   errors++;
                 }
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
                 errors++;
               }
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "type", params: { type: "object" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/customData", "type", { type: "object" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -152,7 +159,7 @@ function validate21(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -160,12 +167,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserIds" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -173,7 +180,7 @@ function validate21(data, { instancePath = "" } = {}) {
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "minItems", { limit: 1 });
               errors++;
             }
             const len0 = data1.length;
@@ -181,30 +188,30 @@ function validate21(data, { instancePath = "" } = {}) {
               let data2 = data1[i0];
               if (typeof data2 === "string") {
                 if (func64(data2) < 1) {
-                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "minLength", { limit: 1 });
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
+                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "pattern", { pattern: "^[A-Za-z0-9]+$" });
                   errors++;
                 }
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "type", { type: "string" });
                 errors++;
               }
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "type", { type: "array" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -217,7 +224,7 @@ function validate22(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -225,12 +232,12 @@ function validate22(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -238,25 +245,25 @@ function validate22(data, { instancePath = "" } = {}) {
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "minLength", { limit: 1 });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;

@@ -9,6 +9,13 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
+/** One error record (Ajv's shape) added to the list, which is created by the first. */
+function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
+  const error = { instancePath, schemaPath, keyword, params };
+  if (vErrors === null) return [error];
+  vErrors.push(error);
+  return vErrors;
+}
 // validators:group:0
 var __ajvInline0 = { default: function ucs2length(str) {
   const len = str.length;
@@ -39,11 +46,11 @@ function validate20(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -67,7 +74,7 @@ function validate21(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -75,12 +82,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserIds" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserIds" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -88,7 +95,7 @@ function validate21(data, { instancePath = "" } = {}) {
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "minItems", params: { limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "minItems", { limit: 1 });
               errors++;
             }
             const len0 = data1.length;
@@ -103,7 +110,7 @@ function validate21(data, { instancePath = "" } = {}) {
                   } else if (data2 === null) {
                     coerced0 = "";
                   } else {
-                    (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "type", params: { type: "string" } });
+                    vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "type", { type: "string" });
                     errors++;
                   }
                 }
@@ -116,27 +123,27 @@ function validate21(data, { instancePath = "" } = {}) {
               }
               if (typeof data2 === "string") {
                 if (func63(data2) < 1) {
-                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "minLength", { limit: 1 });
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds/" + i0, schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
+                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "pattern", { pattern: "^[A-Za-z0-9]+$" });
                   errors++;
                 }
               }
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserIds", schemaPath: "", keyword: "type", params: { type: "array" } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "type", { type: "array" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -157,7 +164,7 @@ function validate22(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -165,12 +172,12 @@ function validate22(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -185,7 +192,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -198,22 +205,22 @@ function validate22(data, { instancePath = "" } = {}) {
           }
           if (typeof data1 === "string") {
             if (func63(data1) < 1) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "minLength", { limit: 1 });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
               errors++;
             }
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;
@@ -255,40 +262,40 @@ function validate202(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.appUserId === void 0 || !func02.call(data, "appUserId")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "appUserId" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "appUserId" });
       errors++;
     }
     if (data.appUserId !== void 0 && func02.call(data, "appUserId")) {
       let data0 = data.appUserId;
       if (typeof data0 === "string") {
         if (func62(data0) < 1) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+          vErrors = __ajvError(vErrors, instancePath + "/appUserId", "minLength", { limit: 1 });
           errors++;
         }
         if (!pattern42.test(data0)) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]+$" } });
+          vErrors = __ajvError(vErrors, instancePath + "/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
           errors++;
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/appUserId", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/appUserId", "type", { type: "string" });
         errors++;
       }
     }
     if (data.appUserName !== void 0 && func02.call(data, "appUserName")) {
       if (typeof data.appUserName !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/appUserName", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/appUserName", "type", { type: "string" });
         errors++;
       }
     }
     if (data.appUserProfileImgUrl !== void 0 && func02.call(data, "appUserProfileImgUrl")) {
       if (typeof data.appUserProfileImgUrl !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/appUserProfileImgUrl", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/appUserProfileImgUrl", "type", { type: "string" });
         errors++;
       }
     }
     if (data.email !== void 0 && func02.call(data, "email")) {
       if (typeof data.email !== "string") {
-        (vErrors ??= []).push({ instancePath: instancePath + "/email", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/email", "type", { type: "string" });
         errors++;
       }
     }
@@ -296,11 +303,11 @@ function validate202(data, { instancePath = "" } = {}) {
       let data4 = data.customType;
       if (typeof data4 === "string") {
         if (func62(data4) > 50) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/customType", schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
+          vErrors = __ajvError(vErrors, instancePath + "/customType", "maxLength", { limit: 50 });
           errors++;
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/customType", schemaPath: "", keyword: "type", params: { type: "string" } });
+        vErrors = __ajvError(vErrors, instancePath + "/customType", "type", { type: "string" });
         errors++;
       }
     }
@@ -308,7 +315,7 @@ function validate202(data, { instancePath = "" } = {}) {
       let data5 = data.customData;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (Object.keys(data5).length > 10) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxProperties", params: { limit: 10 } });
+          vErrors = __ajvError(vErrors, instancePath + "/customData", "maxProperties", { limit: 10 });
           errors++;
         }
         for (const key0 of Object.keys(data5)) {
@@ -321,7 +328,7 @@ function validate202(data, { instancePath = "" } = {}) {
           }
           var valid1 = _errs13 === errors;
           if (!valid1) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "propertyNames", params: { propertyName: key0 } });
+            vErrors = __ajvError(vErrors, instancePath + "/customData", "propertyNames", { propertyName: key0 });
             errors++;
           }
         }
@@ -329,21 +336,21 @@ function validate202(data, { instancePath = "" } = {}) {
           let data6 = data5[key1];
           if (typeof data6 === "string") {
             if (func62(data6) > 50) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "maxLength", params: { limit: 50 } });
+              vErrors = __ajvError(vErrors, instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), "maxLength", { limit: 50 });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/customData", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate202.errors = vErrors;

@@ -7,6 +7,13 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
+/** One error record (Ajv's shape) added to the list, which is created by the first. */
+function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
+  const error = { instancePath, schemaPath, keyword, params };
+  if (vErrors === null) return [error];
+  vErrors.push(error);
+  return vErrors;
+}
 // validators:group:0
 var __ajvInline0 = { default: function ucs2length(str) {
   const len = str.length;
@@ -31,12 +38,12 @@ function validate20(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -49,34 +56,34 @@ function validate20(data, { instancePath = "" } = {}) {
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
             if (data1.viewerId !== void 0 && func0.call(data1, "viewerId")) {
               if (typeof data1.viewerId !== "string") {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/" + i0 + "/viewerId", "type", { type: "string" });
                 errors++;
               }
             }
             if (data1.customFieldId !== void 0 && func0.call(data1, "customFieldId")) {
               if (typeof data1.customFieldId !== "string") {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/" + i0 + "/customFieldId", "type", { type: "string" });
                 errors++;
               }
             }
             if (data1.customFieldValue !== void 0 && func0.call(data1, "customFieldValue")) {
               if (typeof data1.customFieldValue !== "string") {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/" + i0 + "/customFieldValue", "type", { type: "string" });
                 errors++;
               }
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/" + i0, "type", { type: "object" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "array" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "array" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -91,12 +98,12 @@ function validate21(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -104,12 +111,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "userId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -117,16 +124,16 @@ function validate21(data, { instancePath = "" } = {}) {
           let data1 = data0.userId;
           if (typeof data1 === "string") {
             if (func69(data1) < 1) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/userId", "minLength", { limit: 1 });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/userId", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -134,12 +141,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "customUri" });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } });
+            vErrors = __ajvError(vErrors, instancePath + "/body", "additionalProperties", { additionalProperty: key2 });
             errors++;
           }
         }
@@ -147,32 +154,32 @@ function validate21(data, { instancePath = "" } = {}) {
           let data3 = data2.customUri;
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "pattern", { pattern: "^[^?]*$" });
               errors++;
             }
             if (!formats0.test(data3)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "format", { format: "uri" });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.channelId !== void 0 && func0.call(data2, "channelId")) {
           let data4 = data2.channelId;
           if (typeof data4 !== "string" && !(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/channelId", "type", { type: ["string", "integer"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;

@@ -9,6 +9,13 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
+/** One error record (Ajv's shape) added to the list, which is created by the first. */
+function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
+  const error = { instancePath, schemaPath, keyword, params };
+  if (vErrors === null) return [error];
+  vErrors.push(error);
+  return vErrors;
+}
 // validators:group:0
 var __ajvInline0 = { default: function ucs2length(str) {
   const len = str.length;
@@ -43,7 +50,7 @@ function validate20(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -51,20 +58,20 @@ function validate20(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appId === void 0 || !func0.call(data0, "appId")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } });
+          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "appId" });
           errors++;
         }
         if (data0.timestamp === void 0 || !func0.call(data0, "timestamp")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } });
+          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "timestamp" });
           errors++;
         }
         if (data0.sign === void 0 || !func0.call(data0, "sign")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } });
+          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "sign" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appId" || key1 === "timestamp" || key1 === "sign" || key1 === "signatureMethod")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -79,7 +86,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/query/appId", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/query/appId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -102,7 +109,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/query/timestamp", "type", { type: "string" });
                 errors++;
               }
             }
@@ -115,7 +122,7 @@ function validate20(data, { instancePath = "" } = {}) {
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/query/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/query/timestamp", "pattern", { pattern: "^[0-9]{13}$" });
               errors++;
             }
           }
@@ -131,7 +138,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/query/sign", "type", { type: "string" });
                 errors++;
               }
             }
@@ -144,7 +151,7 @@ function validate20(data, { instancePath = "" } = {}) {
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/query/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/query/sign", "pattern", { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" });
               errors++;
             }
           }
@@ -160,7 +167,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/query/signatureMethod", "type", { type: "string" });
                 errors++;
               }
             }
@@ -172,17 +179,17 @@ function validate20(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data4 === "MD5" || data4 === "SHA256")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/signatureMethod", "enum", { allowedValues: ["MD5", "SHA256"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -205,12 +212,12 @@ function validate21(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -218,12 +225,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "userId" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "userId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -238,7 +245,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/path/userId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -251,13 +258,13 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data1 === "string") {
             if (func72(data1) < 1) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/path/userId", schemaPath: "", keyword: "minLength", params: { limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/path/userId", "minLength", { limit: 1 });
               errors++;
             }
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -265,24 +272,24 @@ function validate21(data, { instancePath = "" } = {}) {
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "customUri" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "customUri" });
           errors++;
         }
         if (data2.appId === void 0 || !func0.call(data2, "appId")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "appId" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "appId" });
           errors++;
         }
         if (data2.timestamp === void 0 || !func0.call(data2, "timestamp")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "timestamp" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "timestamp" });
           errors++;
         }
         if (data2.sign === void 0 || !func0.call(data2, "sign")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "sign" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "sign" });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId" || key2 === "appId" || key2 === "timestamp" || key2 === "sign" || key2 === "signatureMethod")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key2 } });
+            vErrors = __ajvError(vErrors, instancePath + "/body", "additionalProperties", { additionalProperty: key2 });
             errors++;
           }
         }
@@ -297,7 +304,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "type", { type: "string" });
                 errors++;
               }
             }
@@ -310,11 +317,11 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data3 === "string") {
             if (!pattern6.test(data3)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "pattern", params: { pattern: "^[^?]*$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "pattern", { pattern: "^[^?]*$" });
               errors++;
             }
             if (!formats0.test(data3)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/customUri", schemaPath: "", keyword: "format", params: { format: "uri" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "format", { format: "uri" });
               errors++;
             }
           }
@@ -332,7 +339,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (dataType2 === "boolean" || data4 === null || dataType2 === "string" && data4 && data4 == +data4 && !(data4 % 1)) {
                 coerced2 = +data4;
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/channelId", schemaPath: "", keyword: "type", params: { type: ["string", "integer"] } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/channelId", "type", { type: ["string", "integer"] });
                 errors++;
               }
             }
@@ -355,7 +362,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/appId", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/appId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -378,7 +385,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/timestamp", "type", { type: "string" });
                 errors++;
               }
             }
@@ -391,7 +398,7 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data6 === "string") {
             if (!pattern4.test(data6)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/timestamp", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{13}$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/timestamp", "pattern", { pattern: "^[0-9]{13}$" });
               errors++;
             }
           }
@@ -407,7 +414,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/sign", "type", { type: "string" });
                 errors++;
               }
             }
@@ -420,7 +427,7 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data7 === "string") {
             if (!pattern5.test(data7)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/sign", schemaPath: "", keyword: "pattern", params: { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/sign", "pattern", { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" });
               errors++;
             }
           }
@@ -436,7 +443,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                (vErrors ??= []).push({ instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "type", params: { type: "string" } });
+                vErrors = __ajvError(vErrors, instancePath + "/body/signatureMethod", "type", { type: "string" });
                 errors++;
               }
             }
@@ -448,17 +455,17 @@ function validate21(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data8 === "MD5" || data8 === "SHA256")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/signatureMethod", schemaPath: "", keyword: "enum", params: { allowedValues: ["MD5", "SHA256"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/signatureMethod", "enum", { allowedValues: ["MD5", "SHA256"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -487,29 +494,29 @@ function validate202(data, { instancePath = "" } = {}) {
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.viewerId !== void 0 && func02.call(data0, "viewerId")) {
           if (typeof data0.viewerId !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/" + i0 + "/viewerId", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/" + i0 + "/viewerId", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.customFieldId !== void 0 && func02.call(data0, "customFieldId")) {
           if (typeof data0.customFieldId !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/" + i0 + "/customFieldId", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/" + i0 + "/customFieldId", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.customFieldValue !== void 0 && func02.call(data0, "customFieldValue")) {
           if (typeof data0.customFieldValue !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/" + i0 + "/customFieldValue", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/" + i0 + "/customFieldValue", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/" + i0, schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/" + i0, "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "array" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "array" });
     errors++;
   }
   validate202.errors = vErrors;

@@ -7,6 +7,13 @@
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
+/** One error record (Ajv's shape) added to the list, which is created by the first. */
+function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
+  const error = { instancePath, schemaPath, keyword, params };
+  if (vErrors === null) return [error];
+  vErrors.push(error);
+  return vErrors;
+}
 // validators:group:0
 var __ajvInline0 = { default: function ucs2length(str) {
   const len = str.length;
@@ -30,11 +37,11 @@ function validate20(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -48,12 +55,12 @@ function validate21(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -61,54 +68,54 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.auth_type === void 0 || !func0.call(data0, "auth_type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "auth_type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "auth_type" });
           errors++;
         }
         if (data0.certification_number === void 0 || !func0.call(data0, "certification_number")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "certification_number" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "certification_number" });
           errors++;
         }
         if (data0.auth_type !== void 0 && func0.call(data0, "auth_type")) {
           let data1 = data0.auth_type;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/auth_type", "type", { type: "string" });
             errors++;
           }
           if ("api" !== data1) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/auth_type", schemaPath: "", keyword: "const", params: { allowedValue: "api" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/auth_type", "const", { allowedValue: "api" });
             errors++;
           }
         }
         if (data0.certification_number !== void 0 && func0.call(data0, "certification_number")) {
           let data2 = data0.certification_number;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (typeof data2 == "number" && isFinite(data2)) {
             if (data2 > 999999 || isNaN(data2)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 999999 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "maximum", { comparison: "<=", limit: 999999 });
               errors++;
             }
             if (data2 < 0 || isNaN(data2)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 0 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "minimum", { comparison: ">=", limit: 0 });
               errors++;
             }
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/certification_number", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]{6}$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "pattern", { pattern: "^[0-9]{6}$" });
               errors++;
             }
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -120,12 +127,12 @@ function validate22(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -137,44 +144,44 @@ function validate22(data, { instancePath = "" } = {}) {
       const _errs5 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "grant_type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/0/required");
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/required", keyword: "required", params: { missingProperty: "code" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "code" }, "#/properties/body/oneOf/0/required");
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data1 = data0.grant_type;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/grant_type/type");
             errors++;
           }
           if ("authorization_code" !== data1) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/0/properties/grant_type/const", keyword: "const", params: { allowedValue: "authorization_code" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "const", { allowedValue: "authorization_code" }, "#/properties/body/oneOf/0/properties/grant_type/const");
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/0/properties/redirect_uri/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/redirect_uri/type");
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/0/properties/code/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/code/type");
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/0/properties/refresh_token/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/refresh_token/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/0/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/oneOf/0/type");
         errors++;
       }
       var _valid0 = _errs5 === errors;
@@ -190,44 +197,44 @@ function validate22(data, { instancePath = "" } = {}) {
       const _errs15 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "grant_type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/1/required");
           errors++;
         }
         if (data0.refresh_token === void 0 || !func0.call(data0, "refresh_token")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/required", keyword: "required", params: { missingProperty: "refresh_token" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "refresh_token" }, "#/properties/body/oneOf/1/required");
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data5 = data0.grant_type;
           if (typeof data5 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/grant_type/type");
             errors++;
           }
           if ("refresh_token" !== data5) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "#/properties/body/oneOf/1/properties/grant_type/const", keyword: "const", params: { allowedValue: "refresh_token" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "const", { allowedValue: "refresh_token" }, "#/properties/body/oneOf/1/properties/grant_type/const");
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "#/properties/body/oneOf/1/properties/redirect_uri/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/redirect_uri/type");
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "#/properties/body/oneOf/1/properties/code/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/code/type");
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "#/properties/body/oneOf/1/properties/refresh_token/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/refresh_token/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf/1/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/oneOf/1/type");
         errors++;
       }
       var _valid0 = _errs15 === errors;
@@ -248,7 +255,7 @@ function validate22(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid1) {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "oneOf", { passingSchemas: passing0 }, "#/properties/body/oneOf");
         errors++;
       } else {
         errors = _errs4;
@@ -262,7 +269,7 @@ function validate22(data, { instancePath = "" } = {}) {
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "grant_type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" });
           errors++;
         }
         if (props0 !== true) {
@@ -275,39 +282,39 @@ function validate22(data, { instancePath = "" } = {}) {
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data9 = data0.grant_type;
           if (typeof data9 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" });
             errors++;
           }
           if (!(data9 === "authorization_code" || data9 === "refresh_token")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/grant_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["authorization_code", "refresh_token"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "enum", { allowedValues: ["authorization_code", "refresh_token"] });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/redirect_uri", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/code", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/refresh_token", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;
@@ -319,12 +326,12 @@ function validate23(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -332,22 +339,22 @@ function validate23(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.platform_type === void 0 || !func0.call(data0, "platform_type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "platform_type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "platform_type" });
           errors++;
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           if (typeof data0.platform_type !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate23.errors = vErrors;
@@ -363,12 +370,12 @@ function validate24(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -379,48 +386,48 @@ function validate24(data, { instancePath = "" } = {}) {
           let data1 = data0.title;
           if (typeof data1 === "string") {
             if (func92(data1) > 75) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/title", schemaPath: "", keyword: "maxLength", params: { limit: 75 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/title", "maxLength", { limit: 75 });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/title", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/title", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.category !== void 0 && func0.call(data0, "category")) {
           let data2 = data0.category;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/category", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/category", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (typeof data2 === "string") {
             if (!pattern5.test(data2)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/category", schemaPath: "", keyword: "pattern", params: { pattern: "^[0-9]+$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/category", "pattern", { pattern: "^[0-9]+$" });
               errors++;
             }
           }
         }
         if (data0.language !== void 0 && func0.call(data0, "language")) {
           if (typeof data0.language !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/language", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/language", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.allowed_view_cnt !== void 0 && func0.call(data0, "allowed_view_cnt")) {
           let data4 = data0.allowed_view_cnt;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/allowed_view_cnt", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/allowed_view_cnt", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.broad_pwd_chk !== void 0 && func0.call(data0, "broad_pwd_chk")) {
           let data5 = data0.broad_pwd_chk;
           if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd_chk", "type", { type: "integer" });
             errors++;
           }
           if (!(data5 === 0 || data5 === 1)) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd_chk", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd_chk", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
@@ -428,59 +435,59 @@ function validate24(data, { instancePath = "" } = {}) {
           let data6 = data0.broad_pwd;
           if (typeof data6 === "string") {
             if (func92(data6) < 6) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "minLength", params: { limit: 6 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "minLength", { limit: 6 });
               errors++;
             }
             if (!pattern6.test(data6)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]{6,}$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "pattern", { pattern: "^[A-Za-z0-9]{6,}$" });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_pwd", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.broad_hidden !== void 0 && func0.call(data0, "broad_hidden")) {
           let data7 = data0.broad_hidden;
           if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_hidden", "type", { type: "integer" });
             errors++;
           }
           if (!(data7 === 0 || data7 === 1)) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_hidden", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_hidden", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
         if (data0.broad_tune_out !== void 0 && func0.call(data0, "broad_tune_out")) {
           let data8 = data0.broad_tune_out;
           if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_tune_out", "type", { type: "integer" });
             errors++;
           }
           if (!(data8 === 0 || data8 === 1)) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_tune_out", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_tune_out", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
         if (data0.paid_promotion !== void 0 && func0.call(data0, "paid_promotion")) {
           let data9 = data0.paid_promotion;
           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/paid_promotion", "type", { type: "integer" });
             errors++;
           }
           if (!(data9 === 0 || data9 === 1)) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/paid_promotion", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/paid_promotion", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
         if (data0.broad_grade !== void 0 && func0.call(data0, "broad_grade")) {
           let data10 = data0.broad_grade;
           if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_grade", "type", { type: "integer" });
             errors++;
           }
           if (!(data10 === 0 || data10 === 19)) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_grade", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 19] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_grade", "enum", { allowedValues: [0, 19] });
             errors++;
           }
         }
@@ -488,11 +495,11 @@ function validate24(data, { instancePath = "" } = {}) {
           let data11 = data0.hashtags;
           if (typeof data11 === "string") {
             if (!pattern7.test(data11)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "pattern", params: { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/hashtags", "pattern", { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/hashtags", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/hashtags", "type", { type: "string" });
             errors++;
           }
         }
@@ -500,38 +507,38 @@ function validate24(data, { instancePath = "" } = {}) {
           let data12 = data0.broad_ending_msg;
           if (typeof data12 === "string") {
             if (func92(data12) > 40) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "maxLength", params: { limit: 40 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/broad_ending_msg", "maxLength", { limit: 40 });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/broad_ending_msg", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/broad_ending_msg", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.is_wait !== void 0 && func0.call(data0, "is_wait")) {
           let data13 = data0.is_wait;
           if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/is_wait", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (!(data13 === 0 || data13 === 1 || data13 === "0" || data13 === "1")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/is_wait", schemaPath: "", keyword: "enum", params: { allowedValues: [0, 1, "0", "1"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/is_wait", "enum", { allowedValues: [0, 1, "0", "1"] });
             errors++;
           }
         }
         if (data0.waiting_time !== void 0 && func0.call(data0, "waiting_time")) {
           let data14 = data0.waiting_time;
           if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "type", { type: "integer" });
             errors++;
           }
           if (typeof data14 == "number" && isFinite(data14)) {
             if (data14 > 10 || isNaN(data14)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "maximum", params: { comparison: "<=", limit: 10 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "maximum", { comparison: "<=", limit: 10 });
               errors++;
             }
             if (data14 < 1 || isNaN(data14)) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/waiting_time", schemaPath: "", keyword: "minimum", params: { comparison: ">=", limit: 1 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "minimum", { comparison: ">=", limit: 1 });
               errors++;
             }
           }
@@ -539,21 +546,21 @@ function validate24(data, { instancePath = "" } = {}) {
         if (data0.water_mark !== void 0 && func0.call(data0, "water_mark")) {
           let data15 = data0.water_mark;
           if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "type", params: { type: ["integer", "string"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/water_mark", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (!(data15 === 1 || data15 === 2 || data15 === 3 || data15 === 4 || data15 === 5 || data15 === 6 || data15 === "1" || data15 === "2" || data15 === "3" || data15 === "4" || data15 === "5" || data15 === "6")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/water_mark", schemaPath: "", keyword: "enum", params: { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/water_mark", "enum", { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate24.errors = vErrors;
@@ -565,11 +572,11 @@ function validate25(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate25.errors = vErrors;
@@ -582,7 +589,7 @@ function validate26(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -591,58 +598,58 @@ function validate26(data, { instancePath = "" } = {}) {
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "select_key" || key1 === "select_value" || key1 === "order_type" || key1 === "page_no" || key1 === "callback")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.select_key !== void 0 && func0.call(data0, "select_key")) {
           let data1 = data0.select_key;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/select_key", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "cate" || data1 === "lang")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/select_key", schemaPath: "", keyword: "enum", params: { allowedValues: ["cate", "lang"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/select_key", "enum", { allowedValues: ["cate", "lang"] });
             errors++;
           }
         }
         if (data0.select_value !== void 0 && func0.call(data0, "select_value")) {
           if (typeof data0.select_value !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/select_value", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/select_value", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.order_type !== void 0 && func0.call(data0, "order_type")) {
           let data3 = data0.order_type;
           if (typeof data3 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/order_type", "type", { type: "string" });
             errors++;
           }
           if (!(data3 === "view_cnt" || data3 === "broad_start")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/order_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["view_cnt", "broad_start"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/order_type", "enum", { allowedValues: ["view_cnt", "broad_start"] });
             errors++;
           }
         }
         if (data0.page_no !== void 0 && func0.call(data0, "page_no")) {
           let data4 = data0.page_no;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/page_no", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/page_no", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.callback !== void 0 && func0.call(data0, "callback")) {
           if (typeof data0.callback !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/callback", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/callback", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate26.errors = vErrors;
@@ -654,12 +661,12 @@ function validate27(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -669,32 +676,32 @@ function validate27(data, { instancePath = "" } = {}) {
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           let data1 = data0.platform_type;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "pc" || data1 === "mobile")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/platform_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["pc", "mobile"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "enum", { allowedValues: ["pc", "mobile"] });
             errors++;
           }
         }
         if (data0.component_type !== void 0 && func0.call(data0, "component_type")) {
           let data2 = data0.component_type;
           if (typeof data2 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/component_type", "type", { type: "string" });
             errors++;
           }
           if (!(data2 === "chat" || data2 === "notice" || data2 === "goal")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/component_type", schemaPath: "", keyword: "enum", params: { allowedValues: ["chat", "notice", "goal"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/component_type", "enum", { allowedValues: ["chat", "notice", "goal"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate27.errors = vErrors;
@@ -707,7 +714,7 @@ function validate28(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -715,33 +722,33 @@ function validate28(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate28.errors = vErrors;
@@ -753,12 +760,12 @@ function validate29(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -766,28 +773,28 @@ function validate29(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -798,22 +805,22 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "reason" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
             errors++;
           }
         }
@@ -821,22 +828,22 @@ function validate29(data, { instancePath = "" } = {}) {
           let data5 = data2.keyword;
           if (typeof data5 === "string") {
             if (func92(data5) > 20) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength");
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/reason/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/reason/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -851,22 +858,22 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs21 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "reason" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
             errors++;
           }
         }
@@ -874,22 +881,22 @@ function validate29(data, { instancePath = "" } = {}) {
           let data9 = data2.keyword;
           if (typeof data9 === "string") {
             if (func92(data9) > 20) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength");
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/reason/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/reason/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
         errors++;
       }
       var _valid0 = _errs21 === errors;
@@ -906,22 +913,22 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs31 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "reason" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
             errors++;
           }
         }
@@ -929,22 +936,22 @@ function validate29(data, { instancePath = "" } = {}) {
           let data13 = data2.keyword;
           if (typeof data13 === "string") {
             if (func92(data13) > 20) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength", keyword: "maxLength", params: { limit: 20 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength");
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/reason/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/reason/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
         errors++;
       }
       var _valid0 = _errs31 === errors;
@@ -959,7 +966,7 @@ function validate29(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid3) {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
         errors++;
       } else {
         errors = _errs10;
@@ -973,7 +980,7 @@ function validate29(data, { instancePath = "" } = {}) {
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "reason" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" });
           errors++;
         }
         if (props0 !== true) {
@@ -985,13 +992,13 @@ function validate29(data, { instancePath = "" } = {}) {
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" });
             errors++;
           }
         }
@@ -999,27 +1006,27 @@ function validate29(data, { instancePath = "" } = {}) {
           let data17 = data2.keyword;
           if (typeof data17 === "string") {
             if (func92(data17) > 20) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "maxLength", params: { limit: 20 } });
+              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 });
               errors++;
             }
           } else {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/reason", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate29.errors = vErrors;
@@ -1031,12 +1038,12 @@ function validate30(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1044,28 +1051,28 @@ function validate30(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "required", params: { missingProperty: "type" } });
+          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/path/type", schemaPath: "", keyword: "enum", params: { allowedValues: ["streamer", "category", "keyword"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/path", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -1076,29 +1083,29 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "black_id" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/black_id/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/0/properties/keyword/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/0/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -1112,29 +1119,29 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs19 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "cate_no" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/black_id/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/1/properties/keyword/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/1/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
         errors++;
       }
       var _valid0 = _errs19 === errors;
@@ -1150,29 +1157,29 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs27 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/required", keyword: "required", params: { missingProperty: "keyword" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/black_id/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "#/properties/body/allOf/0/anyOf/2/properties/keyword/type", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf/2/type", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
         errors++;
       }
       var _valid0 = _errs27 === errors;
@@ -1186,7 +1193,7 @@ function validate30(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid3) {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "#/properties/body/allOf/0/anyOf", keyword: "anyOf", params: {} });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
         errors++;
       } else {
         errors = _errs10;
@@ -1207,29 +1214,29 @@ function validate30(data, { instancePath = "" } = {}) {
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/black_id", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/cate_no", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/keyword", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate30.errors = vErrors;
@@ -1242,7 +1249,7 @@ function validate31(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1251,28 +1258,28 @@ function validate31(data, { instancePath = "" } = {}) {
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "locale")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.locale !== void 0 && func0.call(data0, "locale")) {
           let data1 = data0.locale;
           if (typeof data1 !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/locale", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "ko_KR" || data1 === "en_US" || data1 === "zh_CN" || data1 === "zh_TW" || data1 === "th_TH")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/locale", schemaPath: "", keyword: "enum", params: { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/locale", "enum", { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate31.errors = vErrors;
@@ -1285,7 +1292,7 @@ function validate32(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1293,42 +1300,42 @@ function validate32(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } });
+          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "vod_url" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "vod_url" || key1 === "width" || key1 === "height")) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key1 } });
+            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/vod_url", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/width", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/width", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/query/height", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/query/height", "type", { type: "integer" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/query", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate32.errors = vErrors;
@@ -1340,12 +1347,12 @@ function validate33(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "required", params: { missingProperty: "body" } });
+      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1353,36 +1360,36 @@ function validate33(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "required", params: { missingProperty: "vod_url" } });
+          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "vod_url" });
           errors++;
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/vod_url", schemaPath: "", keyword: "type", params: { type: "string" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/vod_url", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/width", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/width", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            (vErrors ??= []).push({ instancePath: instancePath + "/body/height", schemaPath: "", keyword: "type", params: { type: "integer" } });
+            vErrors = __ajvError(vErrors, instancePath + "/body/height", "type", { type: "integer" });
             errors++;
           }
         }
       } else {
-        (vErrors ??= []).push({ instancePath: instancePath + "/body", schemaPath: "", keyword: "type", params: { type: "object" } });
+        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate33.errors = vErrors;
@@ -1394,11 +1401,11 @@ function validate34(data, { instancePath = "" } = {}) {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "additionalProperties", params: { additionalProperty: key0 } });
+      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    (vErrors ??= []).push({ instancePath, schemaPath: "", keyword: "type", params: { type: "object" } });
+    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
     errors++;
   }
   validate34.errors = vErrors;

@@ -3,7 +3,7 @@
 // (Cloudflare Workers, strict CSP pages). Ajv's strict mode makes an unknown keyword or format fail the
 // generation instead of being dropped silently.
 import { createRequire } from "node:module";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import Ajv2020 from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { formatRegexes } from "./formats.mjs";
@@ -137,6 +137,22 @@ function compact(source) {
  *   preamble does nothing and nothing else reads it;
  * - destructured options no validator reads (parentData, rootData, dynamicAnchors…) leave the signature.
  */
+/** Whether `text` is one bracketed expression (`{...}` or `[...]`) that closes only at its end (strings skipped). */
+function oneExpression(text) {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; text[i] !== c; i++) if (text[i] === "\\") i++;
+    } else if (c === "{" || c === "[" || c === "(") depth++;
+    else if (c === "}" || c === "]" || c === ")") {
+      depth--;
+      if (depth === 0 && i !== text.length - 1) return false;
+    } else if (depth === 0) return false;
+  }
+  return depth === 0;
+}
+
 export function tidy(source) {
   let out = source.replace(
     /^(\s*)const (err\d+) = (\{.*\});\n\s*if \(vErrors === null\) \{\n\s*vErrors = \[\2\];\n\s*\} else \{\n\s*vErrors\.push\(\2\);\n\s*\}$/gm,
@@ -163,7 +179,25 @@ export function tidy(source) {
   const kept = ["parentData", "parentDataProperty", "rootData", "dynamicAnchors"].filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
   const names = ['instancePath = ""', ...kept.map((n) => (n === "rootData" ? "rootData = data" : n === "dynamicAnchors" ? "dynamicAnchors = {}" : n))];
   out = out.replace(SIGNATURE, (_, head, tail) => `${head}${names.join(", ")} ${tail}`);
-  return out.replace(/^(function validate\d+\(.*\{)\n\s*;\n/gm, "$1\n");
+  out = out.replace(/^(function validate\d+\(.*\{)\n\s*;\n/gm, "$1\n");
+  // Every plain error record is built by one function instead of an object literal at each site.
+  const PUSH = /^(\s*)\(vErrors \?\?= \[\]\)\.push\(\{ instancePath(?:: (.+?))?, schemaPath: ("(?:[^"\\]|\\.)*"), keyword: ("[A-Za-z]+"), params: (.*) \}\);$/gm;
+  let pushes = 0;
+  out = out.replace(PUSH, (whole, indent, path = "instancePath", schemaPath, keyword, params) => {
+    if (!oneExpression(params)) return whole; // more keys follow params (propertyName): left as Ajv wrote it
+    pushes++;
+    return `${indent}vErrors = __ajvError(vErrors, ${path}, ${keyword}, ${params}${schemaPath === '""' ? "" : `, ${schemaPath}`});`;
+  });
+  if (!pushes) return out;
+  const helper =
+    "/** One error record (Ajv's shape) added to the list, which is created by the first. */\n" +
+    'function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {\n' +
+    "  const error = { instancePath, schemaPath, keyword, params };\n" +
+    "  if (vErrors === null) return [error];\n" +
+    "  vErrors.push(error);\n" +
+    "  return vErrors;\n" +
+    "}\n";
+  return helper + out;
 }
 
 function standalone(schemas, coerceTypes) {
@@ -232,6 +266,7 @@ export async function compileValidators(groups) {
     logLevel: "silent",
   });
   const code = tidy(result.outputFiles[0].text);
+  await transform(code, { loader: "js", format: "esm", logLevel: "silent" }); // tidy's output must still parse
   // (A `require(` inside a string, or esbuild's own `__require` wrapper name, is not a call of Node's require.)
   if (/(?<![\w.'"])require\(|\bnew Function\b|(?<![\w.])eval\(/.test(code)) throw new Error("compiled validators still need require/eval at run time");
   return code;
