@@ -4,7 +4,7 @@
 import createClient, { createQuerySerializer, type Client, type FetchOptions, type Middleware } from "openapi-fetch";
 import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from "openapi-typescript-helpers";
 import { ProviderError, StreamspecError, TransportError, ValidationError } from "./errors.js";
-import { FORM, formBodyMiddleware, formSerializer } from "./form.js";
+import { FORM, type FormSupport } from "./form.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
@@ -48,6 +48,8 @@ export interface ProviderHooks {
    * object) is then skipped entirely when there are none.
    */
   finishedMiddleware?: Middleware[];
+  /** Form encoding (core/form.ts formSupport): required when the spec has form operations, or `finish` writes form text. */
+  form?: FormSupport;
 }
 
 /**
@@ -119,7 +121,8 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   const finished = hooks.finish ? createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers }) : undefined;
   if (finished && hooks.finishedMiddleware?.length) finished.use(...hooks.finishedMiddleware);
   // Only a provider with form operations needs it (every middleware costs each call an await in openapi-fetch).
-  if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(formBodyMiddleware(operations));
+  const form = hooks.form;
+  if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(form!.middleware(operations));
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
   // Middleware the app adds may read response bodies: while any that can is registered, the named operations
   // leave every Response readable (see `handover` in call()).
@@ -177,6 +180,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       if (handover) fetchInit.parseAs = "stream";
       const toText = finish?.form;
       if (meta.body?.contentType === FORM || toText) {
+        const formSerializer = form!.serialize; // a provider whose `finish` writes form text has form operations
         fetchInit.bodySerializer = toText ? (body: unknown) => toText(formSerializer(body)) : formSerializer;
         fetchInit.headers = { ...(init.headers as object), "Content-Type": FORM };
         if (toText) fetchInit.body ??= {}; // openapi-fetch serialises only a body it was given

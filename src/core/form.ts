@@ -50,6 +50,17 @@ export function operationLookup(operations: OperationIndex): (method: string, sc
   return (method, schemaPath) => byRoute.get(`${method} ${schemaPath}`);
 }
 
+/**
+ * What a client needs for form operations, handed to createProviderClient by a provider that has some
+ * (ProviderHooks.form): the bundles of providers without form operations then leave the encoder out.
+ */
+export interface FormSupport {
+  serialize(body: unknown): string;
+  middleware(operations: OperationIndex): Middleware;
+}
+
+export const formSupport: FormSupport = { serialize: formSerializer, middleware: (operations) => formBodyMiddleware(operations) };
+
 /** Wire-layer calls may pass a plain object body to a form operation: encode it as the spec says. */
 export function formBodyMiddleware(operations: OperationIndex): Middleware {
   const lookup = operationLookup(operations);

@@ -5,6 +5,7 @@ import { info, operations, provider } from "../../generated/polyv.operations.js"
 import { validators } from "../../generated/polyv.validators.js";
 import { createProviderClient, type CallInit, type ProviderClient } from "../core/client.js";
 import { ConfigError } from "../core/errors.js";
+import { formSupport } from "../core/form.js";
 import type { OperationIndex } from "../core/operation.js";
 import { requireString, type CommonOptions } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
@@ -78,6 +79,7 @@ export function createPolyvClient(options: PolyvOptions): PolyvClient {
       },
       limiter: resolveRateLimit(options.rateLimit),
       failure: polyvFailure,
+      form: formSupport,
       prepare(operationId: string, init: CallInit): CallInit {
         const path = init.params?.path;
         // Only a missing userId is filled in; a path that is no object at all is left for validation to refuse.

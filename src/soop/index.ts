@@ -5,6 +5,7 @@ import { info, operations, provider } from "../../generated/soop.operations.js";
 import { validators } from "../../generated/soop.validators.js";
 import { createProviderClient, type ProviderClient } from "../core/client.js";
 import { ConfigError } from "../core/errors.js";
+import { formSupport } from "../core/form.js";
 import { checkStore, type Store } from "../core/store.js";
 import { checkBaseUrl, requireString, type CommonOptions } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
@@ -95,6 +96,7 @@ export function createSoopClient(options: SoopOptions): SoopClient {
       failure: soopFailure,
       finish: credentials.finish,
       finishedMiddleware: [jsonp],
+      form: formSupport,
     },
   );
 
