@@ -17,17 +17,17 @@ function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
 // validators:group:0
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -35,60 +35,60 @@ function validate20(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.user_id === void 0 || !func0.call(data0, "user_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "user_id" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "user_id" });
           errors++;
         }
         if (data0.role === void 0 || !func0.call(data0, "role")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "role" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "role" });
           errors++;
         }
         if (data0.user_id !== void 0 && func0.call(data0, "user_id")) {
           if (typeof data0.user_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/user_id", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/user_id", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.name !== void 0 && func0.call(data0, "name")) {
           if (typeof data0.name !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/name", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/name", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.role !== void 0 && func0.call(data0, "role")) {
           let data3 = data0.role;
           if (typeof data3 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/role", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/role", "type", { type: "string" });
             errors++;
           }
           if (!(data3 === "MODERATOR" || data3 === "PUBLISHER" || data3 === "ADMIN" || data3 === "SWITCH" || data3 === "CLIENT")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/role", "enum", { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] });
+            vErrors = __ajvError(vErrors, "/body/role", "enum", { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
   return errors === 0;
 }
 var op1 = validate21;
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -96,78 +96,78 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "grant_type" });
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_id" });
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "code" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "code" });
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           if (typeof data0.grant_type !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/grant_type", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
           let data2 = data0.client_id;
           if (typeof data2 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" });
             errors++;
           }
           if (!(data2 === "arctos-webapp" || data2 === "arctos-switch" || data2 === "arctos-client")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "enum", { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] });
+            vErrors = __ajvError(vErrors, "/body/client_id", "enum", { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/code", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/redirect_uri", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
 var op2 = validate22;
-function validate22(data, { instancePath = "" } = {}) {
+function validate22(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
     if (data.body !== void 0 && func0.call(data, "body")) {
       let data0 = data.body;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0))) {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;

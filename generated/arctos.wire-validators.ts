@@ -18,7 +18,7 @@ function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
 }
 // validators:group:0
 var op0 = validate20;
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate20.evaluated;
@@ -30,11 +30,11 @@ function validate20(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+      vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -42,7 +42,7 @@ function validate20(data, { instancePath = "" } = {}) {
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op1 = validate21;
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate21.evaluated;
@@ -54,11 +54,11 @@ function validate21(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+      vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -66,7 +66,7 @@ function validate21(data, { instancePath = "" } = {}) {
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "" } = {}) {
+function validate22(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate22.evaluated;
@@ -78,11 +78,11 @@ function validate22(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+      vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;
@@ -94,7 +94,7 @@ var validators = { "getAuthCode": op0, "getAuthTokenUseCode": op1, "checkAuthTok
 // validators:group:1
 var op02 = validate202;
 var func0 = Object.prototype.hasOwnProperty;
-function validate202(data, { instancePath = "" } = {}) {
+function validate202(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate202.evaluated;
@@ -106,38 +106,38 @@ function validate202(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user_id === void 0 || !func0.call(data, "user_id")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "user_id" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "user_id" });
       errors++;
     }
     if (data.role === void 0 || !func0.call(data, "role")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "role" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "role" });
       errors++;
     }
     if (data.user_id !== void 0 && func0.call(data, "user_id")) {
       if (typeof data.user_id !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/user_id", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/user_id", "type", { type: "string" });
         errors++;
       }
     }
     if (data.name !== void 0 && func0.call(data, "name")) {
       if (typeof data.name !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/name", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/name", "type", { type: "string" });
         errors++;
       }
     }
     if (data.role !== void 0 && func0.call(data, "role")) {
       let data2 = data.role;
       if (typeof data2 !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/role", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/role", "type", { type: "string" });
         errors++;
       }
       if (!(data2 === "MODERATOR" || data2 === "PUBLISHER" || data2 === "ADMIN" || data2 === "SWITCH" || data2 === "CLIENT")) {
-        vErrors = __ajvError(vErrors, instancePath + "/role", "enum", { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] });
+        vErrors = __ajvError(vErrors, "/role", "enum", { allowedValues: ["MODERATOR", "PUBLISHER", "ADMIN", "SWITCH", "CLIENT"] });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate202.errors = vErrors;
@@ -145,7 +145,7 @@ function validate202(data, { instancePath = "" } = {}) {
 }
 validate202.evaluated = { "props": { "user_id": true, "name": true, "role": true }, "dynamicProps": false, "dynamicItems": false };
 var op12 = validate212;
-function validate212(data, { instancePath = "" } = {}) {
+function validate212(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate212.evaluated;
@@ -157,48 +157,48 @@ function validate212(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.grant_type === void 0 || !func0.call(data, "grant_type")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "grant_type" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "grant_type" });
       errors++;
     }
     if (data.client_id === void 0 || !func0.call(data, "client_id")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "client_id" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "client_id" });
       errors++;
     }
     if (data.code === void 0 || !func0.call(data, "code")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "code" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "code" });
       errors++;
     }
     if (data.grant_type !== void 0 && func0.call(data, "grant_type")) {
       if (typeof data.grant_type !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/grant_type", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/grant_type", "type", { type: "string" });
         errors++;
       }
     }
     if (data.client_id !== void 0 && func0.call(data, "client_id")) {
       let data1 = data.client_id;
       if (typeof data1 !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/client_id", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/client_id", "type", { type: "string" });
         errors++;
       }
       if (!(data1 === "arctos-webapp" || data1 === "arctos-switch" || data1 === "arctos-client")) {
-        vErrors = __ajvError(vErrors, instancePath + "/client_id", "enum", { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] });
+        vErrors = __ajvError(vErrors, "/client_id", "enum", { allowedValues: ["arctos-webapp", "arctos-switch", "arctos-client"] });
         errors++;
       }
     }
     if (data.code !== void 0 && func0.call(data, "code")) {
       if (typeof data.code !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/code", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/code", "type", { type: "string" });
         errors++;
       }
     }
     if (data.redirect_uri !== void 0 && func0.call(data, "redirect_uri")) {
       if (typeof data.redirect_uri !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/redirect_uri", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/redirect_uri", "type", { type: "string" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate212.errors = vErrors;
@@ -206,7 +206,7 @@ function validate212(data, { instancePath = "" } = {}) {
 }
 validate212.evaluated = { "props": { "grant_type": true, "client_id": true, "code": true, "redirect_uri": true }, "dynamicProps": false, "dynamicItems": false };
 var op22 = validate222;
-function validate222(data, { instancePath = "" } = {}) {
+function validate222(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate222.evaluated;
@@ -217,7 +217,7 @@ function validate222(data, { instancePath = "" } = {}) {
     evaluated0.items = void 0;
   }
   if (!(data && typeof data == "object" && !Array.isArray(data))) {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate222.errors = vErrors;

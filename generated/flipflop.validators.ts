@@ -35,17 +35,17 @@ var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
 var func64 = __ajvInline0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9]+$", "u");
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -53,40 +53,40 @@ function validate20(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "appUserId" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "appUserId" });
           errors++;
         }
         if (data0.appUserId !== void 0 && func0.call(data0, "appUserId")) {
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/appUserId", "minLength", { limit: 1 });
+              vErrors = __ajvError(vErrors, "/body/appUserId", "minLength", { limit: 1 });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
+              vErrors = __ajvError(vErrors, "/body/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/appUserId", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/appUserId", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.appUserName !== void 0 && func0.call(data0, "appUserName")) {
           if (typeof data0.appUserName !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/appUserName", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/appUserName", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.appUserProfileImgUrl !== void 0 && func0.call(data0, "appUserProfileImgUrl")) {
           if (typeof data0.appUserProfileImgUrl !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/appUserProfileImgUrl", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/appUserProfileImgUrl", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.email !== void 0 && func0.call(data0, "email")) {
           if (typeof data0.email !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/email", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/email", "type", { type: "string" });
             errors++;
           }
         }
@@ -94,11 +94,11 @@ function validate20(data, { instancePath = "" } = {}) {
           let data5 = data0.customType;
           if (typeof data5 === "string") {
             if (func64(data5) > 50) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/customType", "maxLength", { limit: 50 });
+              vErrors = __ajvError(vErrors, "/body/customType", "maxLength", { limit: 50 });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/customType", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/customType", "type", { type: "string" });
             errors++;
           }
         }
@@ -106,20 +106,20 @@ function validate20(data, { instancePath = "" } = {}) {
           let data6 = data0.customData;
           if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
             if (Object.keys(data6).length > 10) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/customData", "maxProperties", { limit: 10 });
+              vErrors = __ajvError(vErrors, "/body/customData", "maxProperties", { limit: 10 });
               errors++;
             }
             for (const key1 of Object.keys(data6)) {
               const _errs16 = errors;
               if (typeof key1 === "string") {
                 if (func64(key1) > 50) {
-                  (vErrors ??= []).push({ instancePath: instancePath + "/body/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key1 });
+                  (vErrors ??= []).push({ instancePath: "/body/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key1 });
                   errors++;
                 }
               }
               var valid2 = _errs16 === errors;
               if (!valid2) {
-                vErrors = __ajvError(vErrors, instancePath + "/body/customData", "propertyNames", { propertyName: key1 });
+                vErrors = __ajvError(vErrors, "/body/customData", "propertyNames", { propertyName: key1 });
                 errors++;
               }
             }
@@ -127,39 +127,39 @@ function validate20(data, { instancePath = "" } = {}) {
               let data7 = data6[key2];
               if (typeof data7 === "string") {
                 if (func64(data7) > 50) {
-                  vErrors = __ajvError(vErrors, instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), "maxLength", { limit: 50 });
+                  vErrors = __ajvError(vErrors, "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), "maxLength", { limit: 50 });
                   errors++;
                 }
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/customData/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
                 errors++;
               }
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/customData", "type", { type: "object" });
+            vErrors = __ajvError(vErrors, "/body/customData", "type", { type: "object" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
   return errors === 0;
 }
 var op1 = validate21;
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -167,12 +167,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserIds" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "appUserIds" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -180,7 +180,7 @@ function validate21(data, { instancePath = "" } = {}) {
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "minItems", { limit: 1 });
+              vErrors = __ajvError(vErrors, "/path/appUserIds", "minItems", { limit: 1 });
               errors++;
             }
             const len0 = data1.length;
@@ -188,43 +188,43 @@ function validate21(data, { instancePath = "" } = {}) {
               let data2 = data1[i0];
               if (typeof data2 === "string") {
                 if (func64(data2) < 1) {
-                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "minLength", { limit: 1 });
+                  vErrors = __ajvError(vErrors, "/path/appUserIds/" + i0, "minLength", { limit: 1 });
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "pattern", { pattern: "^[A-Za-z0-9]+$" });
+                  vErrors = __ajvError(vErrors, "/path/appUserIds/" + i0, "pattern", { pattern: "^[A-Za-z0-9]+$" });
                   errors++;
                 }
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/path/appUserIds/" + i0, "type", { type: "string" });
                 errors++;
               }
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "type", { type: "array" });
+            vErrors = __ajvError(vErrors, "/path/appUserIds", "type", { type: "array" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
 var op2 = validate22;
-function validate22(data, { instancePath = "" } = {}) {
+function validate22(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -232,12 +232,12 @@ function validate22(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserId" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "appUserId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -245,25 +245,25 @@ function validate22(data, { instancePath = "" } = {}) {
           let data1 = data0.appUserId;
           if (typeof data1 === "string") {
             if (func64(data1) < 1) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "minLength", { limit: 1 });
+              vErrors = __ajvError(vErrors, "/path/appUserId", "minLength", { limit: 1 });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
+              vErrors = __ajvError(vErrors, "/path/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/path/appUserId", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;

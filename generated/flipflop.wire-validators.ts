@@ -34,7 +34,7 @@ var __ajvInline0 = { default: function ucs2length(str) {
   return length;
 } };
 var op0 = validate20;
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate20.evaluated;
@@ -46,11 +46,11 @@ function validate20(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+      vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -61,7 +61,7 @@ var op1 = validate21;
 var func0 = Object.prototype.hasOwnProperty;
 var func63 = __ajvInline0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9]+$", "u");
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate21.evaluated;
@@ -74,7 +74,7 @@ function validate21(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -82,12 +82,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserIds === void 0 || !func0.call(data0, "appUserIds")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserIds" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "appUserIds" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserIds")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -95,7 +95,7 @@ function validate21(data, { instancePath = "" } = {}) {
           let data1 = data0.appUserIds;
           if (Array.isArray(data1)) {
             if (data1.length < 1) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "minItems", { limit: 1 });
+              vErrors = __ajvError(vErrors, "/path/appUserIds", "minItems", { limit: 1 });
               errors++;
             }
             const len0 = data1.length;
@@ -110,7 +110,7 @@ function validate21(data, { instancePath = "" } = {}) {
                   } else if (data2 === null) {
                     coerced0 = "";
                   } else {
-                    vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "type", { type: "string" });
+                    vErrors = __ajvError(vErrors, "/path/appUserIds/" + i0, "type", { type: "string" });
                     errors++;
                   }
                 }
@@ -123,27 +123,27 @@ function validate21(data, { instancePath = "" } = {}) {
               }
               if (typeof data2 === "string") {
                 if (func63(data2) < 1) {
-                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "minLength", { limit: 1 });
+                  vErrors = __ajvError(vErrors, "/path/appUserIds/" + i0, "minLength", { limit: 1 });
                   errors++;
                 }
                 if (!pattern4.test(data2)) {
-                  vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds/" + i0, "pattern", { pattern: "^[A-Za-z0-9]+$" });
+                  vErrors = __ajvError(vErrors, "/path/appUserIds/" + i0, "pattern", { pattern: "^[A-Za-z0-9]+$" });
                   errors++;
                 }
               }
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/path/appUserIds", "type", { type: "array" });
+            vErrors = __ajvError(vErrors, "/path/appUserIds", "type", { type: "array" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -151,7 +151,7 @@ function validate21(data, { instancePath = "" } = {}) {
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var op2 = validate22;
-function validate22(data, { instancePath = "" } = {}) {
+function validate22(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate22.evaluated;
@@ -164,7 +164,7 @@ function validate22(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -172,12 +172,12 @@ function validate22(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appUserId === void 0 || !func0.call(data0, "appUserId")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "appUserId" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "appUserId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appUserId")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -192,7 +192,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/path/appUserId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -205,22 +205,22 @@ function validate22(data, { instancePath = "" } = {}) {
           }
           if (typeof data1 === "string") {
             if (func63(data1) < 1) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "minLength", { limit: 1 });
+              vErrors = __ajvError(vErrors, "/path/appUserId", "minLength", { limit: 1 });
               errors++;
             }
             if (!pattern4.test(data1)) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
+              vErrors = __ajvError(vErrors, "/path/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
               errors++;
             }
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;
@@ -250,7 +250,7 @@ var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;
 var func62 = __ajvInline02.default;
 var pattern42 = new RegExp("^[A-Za-z0-9]+$", "u");
-function validate202(data, { instancePath = "" } = {}) {
+function validate202(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate202.evaluated;
@@ -262,40 +262,40 @@ function validate202(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.appUserId === void 0 || !func02.call(data, "appUserId")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "appUserId" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "appUserId" });
       errors++;
     }
     if (data.appUserId !== void 0 && func02.call(data, "appUserId")) {
       let data0 = data.appUserId;
       if (typeof data0 === "string") {
         if (func62(data0) < 1) {
-          vErrors = __ajvError(vErrors, instancePath + "/appUserId", "minLength", { limit: 1 });
+          vErrors = __ajvError(vErrors, "/appUserId", "minLength", { limit: 1 });
           errors++;
         }
         if (!pattern42.test(data0)) {
-          vErrors = __ajvError(vErrors, instancePath + "/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
+          vErrors = __ajvError(vErrors, "/appUserId", "pattern", { pattern: "^[A-Za-z0-9]+$" });
           errors++;
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/appUserId", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/appUserId", "type", { type: "string" });
         errors++;
       }
     }
     if (data.appUserName !== void 0 && func02.call(data, "appUserName")) {
       if (typeof data.appUserName !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/appUserName", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/appUserName", "type", { type: "string" });
         errors++;
       }
     }
     if (data.appUserProfileImgUrl !== void 0 && func02.call(data, "appUserProfileImgUrl")) {
       if (typeof data.appUserProfileImgUrl !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/appUserProfileImgUrl", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/appUserProfileImgUrl", "type", { type: "string" });
         errors++;
       }
     }
     if (data.email !== void 0 && func02.call(data, "email")) {
       if (typeof data.email !== "string") {
-        vErrors = __ajvError(vErrors, instancePath + "/email", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/email", "type", { type: "string" });
         errors++;
       }
     }
@@ -303,11 +303,11 @@ function validate202(data, { instancePath = "" } = {}) {
       let data4 = data.customType;
       if (typeof data4 === "string") {
         if (func62(data4) > 50) {
-          vErrors = __ajvError(vErrors, instancePath + "/customType", "maxLength", { limit: 50 });
+          vErrors = __ajvError(vErrors, "/customType", "maxLength", { limit: 50 });
           errors++;
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/customType", "type", { type: "string" });
+        vErrors = __ajvError(vErrors, "/customType", "type", { type: "string" });
         errors++;
       }
     }
@@ -315,20 +315,20 @@ function validate202(data, { instancePath = "" } = {}) {
       let data5 = data.customData;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (Object.keys(data5).length > 10) {
-          vErrors = __ajvError(vErrors, instancePath + "/customData", "maxProperties", { limit: 10 });
+          vErrors = __ajvError(vErrors, "/customData", "maxProperties", { limit: 10 });
           errors++;
         }
         for (const key0 of Object.keys(data5)) {
           const _errs13 = errors;
           if (typeof key0 === "string") {
             if (func62(key0) > 50) {
-              (vErrors ??= []).push({ instancePath: instancePath + "/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key0 });
+              (vErrors ??= []).push({ instancePath: "/customData", schemaPath: "", keyword: "maxLength", params: { limit: 50 }, propertyName: key0 });
               errors++;
             }
           }
           var valid1 = _errs13 === errors;
           if (!valid1) {
-            vErrors = __ajvError(vErrors, instancePath + "/customData", "propertyNames", { propertyName: key0 });
+            vErrors = __ajvError(vErrors, "/customData", "propertyNames", { propertyName: key0 });
             errors++;
           }
         }
@@ -336,21 +336,21 @@ function validate202(data, { instancePath = "" } = {}) {
           let data6 = data5[key1];
           if (typeof data6 === "string") {
             if (func62(data6) > 50) {
-              vErrors = __ajvError(vErrors, instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), "maxLength", { limit: 50 });
+              vErrors = __ajvError(vErrors, "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), "maxLength", { limit: 50 });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/customData/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/customData", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/customData", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate202.errors = vErrors;

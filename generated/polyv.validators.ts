@@ -33,17 +33,17 @@ var __ajvInline0 = { default: function ucs2length(str) {
 } };
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -56,34 +56,34 @@ function validate20(data, { instancePath = "" } = {}) {
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
             if (data1.viewerId !== void 0 && func0.call(data1, "viewerId")) {
               if (typeof data1.viewerId !== "string") {
-                vErrors = __ajvError(vErrors, instancePath + "/body/" + i0 + "/viewerId", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/" + i0 + "/viewerId", "type", { type: "string" });
                 errors++;
               }
             }
             if (data1.customFieldId !== void 0 && func0.call(data1, "customFieldId")) {
               if (typeof data1.customFieldId !== "string") {
-                vErrors = __ajvError(vErrors, instancePath + "/body/" + i0 + "/customFieldId", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/" + i0 + "/customFieldId", "type", { type: "string" });
                 errors++;
               }
             }
             if (data1.customFieldValue !== void 0 && func0.call(data1, "customFieldValue")) {
               if (typeof data1.customFieldValue !== "string") {
-                vErrors = __ajvError(vErrors, instancePath + "/body/" + i0 + "/customFieldValue", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/" + i0 + "/customFieldValue", "type", { type: "string" });
                 errors++;
               }
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/" + i0, "type", { type: "object" });
+            vErrors = __ajvError(vErrors, "/body/" + i0, "type", { type: "object" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "array" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "array" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -93,17 +93,17 @@ var op1 = validate21;
 var func69 = __ajvInline0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 var pattern4 = new RegExp("^[^?]*$", "u");
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -111,12 +111,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "userId" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "userId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -124,16 +124,16 @@ function validate21(data, { instancePath = "" } = {}) {
           let data1 = data0.userId;
           if (typeof data1 === "string") {
             if (func69(data1) < 1) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/userId", "minLength", { limit: 1 });
+              vErrors = __ajvError(vErrors, "/path/userId", "minLength", { limit: 1 });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/path/userId", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/path/userId", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -141,12 +141,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "customUri" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "customUri" });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body", "additionalProperties", { additionalProperty: key2 });
+            vErrors = __ajvError(vErrors, "/body", "additionalProperties", { additionalProperty: key2 });
             errors++;
           }
         }
@@ -154,32 +154,32 @@ function validate21(data, { instancePath = "" } = {}) {
           let data3 = data2.customUri;
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "pattern", { pattern: "^[^?]*$" });
+              vErrors = __ajvError(vErrors, "/body/customUri", "pattern", { pattern: "^[^?]*$" });
               errors++;
             }
             if (!formats0.test(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "format", { format: "uri" });
+              vErrors = __ajvError(vErrors, "/body/customUri", "format", { format: "uri" });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/customUri", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.channelId !== void 0 && func0.call(data2, "channelId")) {
           let data4 = data2.channelId;
           if (typeof data4 !== "string" && !(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/channelId", "type", { type: ["string", "integer"] });
+            vErrors = __ajvError(vErrors, "/body/channelId", "type", { type: ["string", "integer"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;

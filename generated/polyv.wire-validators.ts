@@ -37,7 +37,7 @@ var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
 var pattern4 = new RegExp("^[0-9]{13}$", "u");
 var pattern5 = new RegExp("^([0-9A-F]{32}|[0-9A-F]{64})$", "u");
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate20.evaluated;
@@ -50,7 +50,7 @@ function validate20(data, { instancePath = "" } = {}) {
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -58,20 +58,20 @@ function validate20(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.appId === void 0 || !func0.call(data0, "appId")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "appId" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "appId" });
           errors++;
         }
         if (data0.timestamp === void 0 || !func0.call(data0, "timestamp")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "timestamp" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "timestamp" });
           errors++;
         }
         if (data0.sign === void 0 || !func0.call(data0, "sign")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "sign" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "sign" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "appId" || key1 === "timestamp" || key1 === "sign" || key1 === "signatureMethod")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -86,7 +86,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/appId", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/appId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -109,7 +109,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/timestamp", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/timestamp", "type", { type: "string" });
                 errors++;
               }
             }
@@ -122,7 +122,7 @@ function validate20(data, { instancePath = "" } = {}) {
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              vErrors = __ajvError(vErrors, instancePath + "/query/timestamp", "pattern", { pattern: "^[0-9]{13}$" });
+              vErrors = __ajvError(vErrors, "/query/timestamp", "pattern", { pattern: "^[0-9]{13}$" });
               errors++;
             }
           }
@@ -138,7 +138,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/sign", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/sign", "type", { type: "string" });
                 errors++;
               }
             }
@@ -151,7 +151,7 @@ function validate20(data, { instancePath = "" } = {}) {
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/query/sign", "pattern", { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" });
+              vErrors = __ajvError(vErrors, "/query/sign", "pattern", { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" });
               errors++;
             }
           }
@@ -167,7 +167,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/signatureMethod", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/signatureMethod", "type", { type: "string" });
                 errors++;
               }
             }
@@ -179,17 +179,17 @@ function validate20(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data4 === "MD5" || data4 === "SHA256")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/signatureMethod", "enum", { allowedValues: ["MD5", "SHA256"] });
+            vErrors = __ajvError(vErrors, "/query/signatureMethod", "enum", { allowedValues: ["MD5", "SHA256"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -200,7 +200,7 @@ var op1 = validate21;
 var func72 = __ajvInline0.default;
 var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
 var pattern6 = new RegExp("^[^?]*$", "u");
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate21.evaluated;
@@ -212,12 +212,12 @@ function validate21(data, { instancePath = "" } = {}) {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -225,12 +225,12 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.userId === void 0 || !func0.call(data0, "userId")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "userId" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "userId" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "userId")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -245,7 +245,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/path/userId", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/path/userId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -258,13 +258,13 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data1 === "string") {
             if (func72(data1) < 1) {
-              vErrors = __ajvError(vErrors, instancePath + "/path/userId", "minLength", { limit: 1 });
+              vErrors = __ajvError(vErrors, "/path/userId", "minLength", { limit: 1 });
               errors++;
             }
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -272,24 +272,24 @@ function validate21(data, { instancePath = "" } = {}) {
       let data2 = data.body;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.customUri === void 0 || !func0.call(data2, "customUri")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "customUri" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "customUri" });
           errors++;
         }
         if (data2.appId === void 0 || !func0.call(data2, "appId")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "appId" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "appId" });
           errors++;
         }
         if (data2.timestamp === void 0 || !func0.call(data2, "timestamp")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "timestamp" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "timestamp" });
           errors++;
         }
         if (data2.sign === void 0 || !func0.call(data2, "sign")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "sign" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "sign" });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "customUri" || key2 === "channelId" || key2 === "appId" || key2 === "timestamp" || key2 === "sign" || key2 === "signatureMethod")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body", "additionalProperties", { additionalProperty: key2 });
+            vErrors = __ajvError(vErrors, "/body", "additionalProperties", { additionalProperty: key2 });
             errors++;
           }
         }
@@ -304,7 +304,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/customUri", "type", { type: "string" });
                 errors++;
               }
             }
@@ -317,11 +317,11 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data3 === "string") {
             if (!pattern6.test(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "pattern", { pattern: "^[^?]*$" });
+              vErrors = __ajvError(vErrors, "/body/customUri", "pattern", { pattern: "^[^?]*$" });
               errors++;
             }
             if (!formats0.test(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/customUri", "format", { format: "uri" });
+              vErrors = __ajvError(vErrors, "/body/customUri", "format", { format: "uri" });
               errors++;
             }
           }
@@ -339,7 +339,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (dataType2 === "boolean" || data4 === null || dataType2 === "string" && data4 && data4 == +data4 && !(data4 % 1)) {
                 coerced2 = +data4;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/channelId", "type", { type: ["string", "integer"] });
+                vErrors = __ajvError(vErrors, "/body/channelId", "type", { type: ["string", "integer"] });
                 errors++;
               }
             }
@@ -362,7 +362,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/appId", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/appId", "type", { type: "string" });
                 errors++;
               }
             }
@@ -385,7 +385,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/timestamp", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/timestamp", "type", { type: "string" });
                 errors++;
               }
             }
@@ -398,7 +398,7 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data6 === "string") {
             if (!pattern4.test(data6)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/timestamp", "pattern", { pattern: "^[0-9]{13}$" });
+              vErrors = __ajvError(vErrors, "/body/timestamp", "pattern", { pattern: "^[0-9]{13}$" });
               errors++;
             }
           }
@@ -414,7 +414,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/sign", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/sign", "type", { type: "string" });
                 errors++;
               }
             }
@@ -427,7 +427,7 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data7 === "string") {
             if (!pattern5.test(data7)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/sign", "pattern", { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" });
+              vErrors = __ajvError(vErrors, "/body/sign", "pattern", { pattern: "^([0-9A-F]{32}|[0-9A-F]{64})$" });
               errors++;
             }
           }
@@ -443,7 +443,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/signatureMethod", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/signatureMethod", "type", { type: "string" });
                 errors++;
               }
             }
@@ -455,17 +455,17 @@ function validate21(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data8 === "MD5" || data8 === "SHA256")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/signatureMethod", "enum", { allowedValues: ["MD5", "SHA256"] });
+            vErrors = __ajvError(vErrors, "/body/signatureMethod", "enum", { allowedValues: ["MD5", "SHA256"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
@@ -477,7 +477,7 @@ var validators = { "saveViewerCustomFieldValues": op0, "updateChannelOauthCustom
 // validators:group:1
 var op02 = validate202;
 var func02 = Object.prototype.hasOwnProperty;
-function validate202(data, { instancePath = "" } = {}) {
+function validate202(data) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate202.evaluated;
@@ -494,29 +494,29 @@ function validate202(data, { instancePath = "" } = {}) {
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.viewerId !== void 0 && func02.call(data0, "viewerId")) {
           if (typeof data0.viewerId !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/" + i0 + "/viewerId", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/" + i0 + "/viewerId", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.customFieldId !== void 0 && func02.call(data0, "customFieldId")) {
           if (typeof data0.customFieldId !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/" + i0 + "/customFieldId", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/" + i0 + "/customFieldId", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.customFieldValue !== void 0 && func02.call(data0, "customFieldValue")) {
           if (typeof data0.customFieldValue !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/" + i0 + "/customFieldValue", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/" + i0 + "/customFieldValue", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/" + i0, "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/" + i0, "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "array" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "array" });
     errors++;
   }
   validate202.errors = vErrors;

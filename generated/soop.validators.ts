@@ -32,16 +32,16 @@ var __ajvInline0 = { default: function ucs2length(str) {
   return length;
 } };
 var op0 = validate20;
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+      vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -50,17 +50,17 @@ function validate20(data, { instancePath = "" } = {}) {
 var op1 = validate21;
 var func0 = Object.prototype.hasOwnProperty;
 var pattern4 = new RegExp("^[0-9]{6}$", "u");
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -68,71 +68,71 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.auth_type === void 0 || !func0.call(data0, "auth_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "auth_type" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "auth_type" });
           errors++;
         }
         if (data0.certification_number === void 0 || !func0.call(data0, "certification_number")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "certification_number" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "certification_number" });
           errors++;
         }
         if (data0.auth_type !== void 0 && func0.call(data0, "auth_type")) {
           let data1 = data0.auth_type;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/auth_type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/auth_type", "type", { type: "string" });
             errors++;
           }
           if ("api" !== data1) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/auth_type", "const", { allowedValue: "api" });
+            vErrors = __ajvError(vErrors, "/body/auth_type", "const", { allowedValue: "api" });
             errors++;
           }
         }
         if (data0.certification_number !== void 0 && func0.call(data0, "certification_number")) {
           let data2 = data0.certification_number;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "type", { type: ["integer", "string"] });
+            vErrors = __ajvError(vErrors, "/body/certification_number", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (typeof data2 == "number" && isFinite(data2)) {
             if (data2 > 999999 || isNaN(data2)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "maximum", { comparison: "<=", limit: 999999 });
+              vErrors = __ajvError(vErrors, "/body/certification_number", "maximum", { comparison: "<=", limit: 999999 });
               errors++;
             }
             if (data2 < 0 || isNaN(data2)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "minimum", { comparison: ">=", limit: 0 });
+              vErrors = __ajvError(vErrors, "/body/certification_number", "minimum", { comparison: ">=", limit: 0 });
               errors++;
             }
           }
           if (typeof data2 === "string") {
             if (!pattern4.test(data2)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "pattern", { pattern: "^[0-9]{6}$" });
+              vErrors = __ajvError(vErrors, "/body/certification_number", "pattern", { pattern: "^[0-9]{6}$" });
               errors++;
             }
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
 var op2 = validate22;
-function validate22(data, { instancePath = "" } = {}) {
+function validate22(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -144,44 +144,44 @@ function validate22(data, { instancePath = "" } = {}) {
       const _errs5 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/0/required");
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "code" }, "#/properties/body/oneOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "code" }, "#/properties/body/oneOf/0/required");
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data1 = data0.grant_type;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/grant_type/type");
+            vErrors = __ajvError(vErrors, "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/grant_type/type");
             errors++;
           }
           if ("authorization_code" !== data1) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "const", { allowedValue: "authorization_code" }, "#/properties/body/oneOf/0/properties/grant_type/const");
+            vErrors = __ajvError(vErrors, "/body/grant_type", "const", { allowedValue: "authorization_code" }, "#/properties/body/oneOf/0/properties/grant_type/const");
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/redirect_uri/type");
+            vErrors = __ajvError(vErrors, "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/redirect_uri/type");
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/code/type");
+            vErrors = __ajvError(vErrors, "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/code/type");
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/refresh_token/type");
+            vErrors = __ajvError(vErrors, "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/refresh_token/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/oneOf/0/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/oneOf/0/type");
         errors++;
       }
       var _valid0 = _errs5 === errors;
@@ -197,44 +197,44 @@ function validate22(data, { instancePath = "" } = {}) {
       const _errs15 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/1/required");
           errors++;
         }
         if (data0.refresh_token === void 0 || !func0.call(data0, "refresh_token")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "refresh_token" }, "#/properties/body/oneOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "refresh_token" }, "#/properties/body/oneOf/1/required");
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data5 = data0.grant_type;
           if (typeof data5 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/grant_type/type");
+            vErrors = __ajvError(vErrors, "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/grant_type/type");
             errors++;
           }
           if ("refresh_token" !== data5) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "const", { allowedValue: "refresh_token" }, "#/properties/body/oneOf/1/properties/grant_type/const");
+            vErrors = __ajvError(vErrors, "/body/grant_type", "const", { allowedValue: "refresh_token" }, "#/properties/body/oneOf/1/properties/grant_type/const");
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/redirect_uri/type");
+            vErrors = __ajvError(vErrors, "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/redirect_uri/type");
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/code/type");
+            vErrors = __ajvError(vErrors, "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/code/type");
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/refresh_token/type");
+            vErrors = __ajvError(vErrors, "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/refresh_token/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/oneOf/1/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/oneOf/1/type");
         errors++;
       }
       var _valid0 = _errs15 === errors;
@@ -255,7 +255,7 @@ function validate22(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid1) {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "oneOf", { passingSchemas: passing0 }, "#/properties/body/oneOf");
+        vErrors = __ajvError(vErrors, "/body", "oneOf", { passingSchemas: passing0 }, "#/properties/body/oneOf");
         errors++;
       } else {
         errors = _errs4;
@@ -269,7 +269,7 @@ function validate22(data, { instancePath = "" } = {}) {
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "grant_type" });
           errors++;
         }
         if (props0 !== true) {
@@ -282,56 +282,56 @@ function validate22(data, { instancePath = "" } = {}) {
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
           let data9 = data0.grant_type;
           if (typeof data9 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/grant_type", "type", { type: "string" });
             errors++;
           }
           if (!(data9 === "authorization_code" || data9 === "refresh_token")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "enum", { allowedValues: ["authorization_code", "refresh_token"] });
+            vErrors = __ajvError(vErrors, "/body/grant_type", "enum", { allowedValues: ["authorization_code", "refresh_token"] });
             errors++;
           }
         }
         if (data0.redirect_uri !== void 0 && func0.call(data0, "redirect_uri")) {
           if (typeof data0.redirect_uri !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/redirect_uri", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.code !== void 0 && func0.call(data0, "code")) {
           if (typeof data0.code !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/code", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.refresh_token !== void 0 && func0.call(data0, "refresh_token")) {
           if (typeof data0.refresh_token !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/refresh_token", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;
   return errors === 0;
 }
 var op3 = validate23;
-function validate23(data, { instancePath = "" } = {}) {
+function validate23(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -339,22 +339,22 @@ function validate23(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.platform_type === void 0 || !func0.call(data0, "platform_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "platform_type" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "platform_type" });
           errors++;
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           if (typeof data0.platform_type !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/platform_type", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate23.errors = vErrors;
@@ -365,17 +365,17 @@ var func92 = __ajvInline0.default;
 var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
-function validate24(data, { instancePath = "" } = {}) {
+function validate24(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -386,48 +386,48 @@ function validate24(data, { instancePath = "" } = {}) {
           let data1 = data0.title;
           if (typeof data1 === "string") {
             if (func92(data1) > 75) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/title", "maxLength", { limit: 75 });
+              vErrors = __ajvError(vErrors, "/body/title", "maxLength", { limit: 75 });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/title", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/title", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.category !== void 0 && func0.call(data0, "category")) {
           let data2 = data0.category;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && typeof data2 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/category", "type", { type: ["integer", "string"] });
+            vErrors = __ajvError(vErrors, "/body/category", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (typeof data2 === "string") {
             if (!pattern5.test(data2)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/category", "pattern", { pattern: "^[0-9]+$" });
+              vErrors = __ajvError(vErrors, "/body/category", "pattern", { pattern: "^[0-9]+$" });
               errors++;
             }
           }
         }
         if (data0.language !== void 0 && func0.call(data0, "language")) {
           if (typeof data0.language !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/language", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/language", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.allowed_view_cnt !== void 0 && func0.call(data0, "allowed_view_cnt")) {
           let data4 = data0.allowed_view_cnt;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/allowed_view_cnt", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/allowed_view_cnt", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.broad_pwd_chk !== void 0 && func0.call(data0, "broad_pwd_chk")) {
           let data5 = data0.broad_pwd_chk;
           if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd_chk", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/broad_pwd_chk", "type", { type: "integer" });
             errors++;
           }
           if (!(data5 === 0 || data5 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd_chk", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/broad_pwd_chk", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
@@ -435,59 +435,59 @@ function validate24(data, { instancePath = "" } = {}) {
           let data6 = data0.broad_pwd;
           if (typeof data6 === "string") {
             if (func92(data6) < 6) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "minLength", { limit: 6 });
+              vErrors = __ajvError(vErrors, "/body/broad_pwd", "minLength", { limit: 6 });
               errors++;
             }
             if (!pattern6.test(data6)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "pattern", { pattern: "^[A-Za-z0-9]{6,}$" });
+              vErrors = __ajvError(vErrors, "/body/broad_pwd", "pattern", { pattern: "^[A-Za-z0-9]{6,}$" });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/broad_pwd", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.broad_hidden !== void 0 && func0.call(data0, "broad_hidden")) {
           let data7 = data0.broad_hidden;
           if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_hidden", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/broad_hidden", "type", { type: "integer" });
             errors++;
           }
           if (!(data7 === 0 || data7 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_hidden", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/broad_hidden", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
         if (data0.broad_tune_out !== void 0 && func0.call(data0, "broad_tune_out")) {
           let data8 = data0.broad_tune_out;
           if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_tune_out", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/broad_tune_out", "type", { type: "integer" });
             errors++;
           }
           if (!(data8 === 0 || data8 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_tune_out", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/broad_tune_out", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
         if (data0.paid_promotion !== void 0 && func0.call(data0, "paid_promotion")) {
           let data9 = data0.paid_promotion;
           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/paid_promotion", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/paid_promotion", "type", { type: "integer" });
             errors++;
           }
           if (!(data9 === 0 || data9 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/paid_promotion", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/paid_promotion", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
         if (data0.broad_grade !== void 0 && func0.call(data0, "broad_grade")) {
           let data10 = data0.broad_grade;
           if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_grade", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/broad_grade", "type", { type: "integer" });
             errors++;
           }
           if (!(data10 === 0 || data10 === 19)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_grade", "enum", { allowedValues: [0, 19] });
+            vErrors = __ajvError(vErrors, "/body/broad_grade", "enum", { allowedValues: [0, 19] });
             errors++;
           }
         }
@@ -495,11 +495,11 @@ function validate24(data, { instancePath = "" } = {}) {
           let data11 = data0.hashtags;
           if (typeof data11 === "string") {
             if (!pattern7.test(data11)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/hashtags", "pattern", { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" });
+              vErrors = __ajvError(vErrors, "/body/hashtags", "pattern", { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/hashtags", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/hashtags", "type", { type: "string" });
             errors++;
           }
         }
@@ -507,38 +507,38 @@ function validate24(data, { instancePath = "" } = {}) {
           let data12 = data0.broad_ending_msg;
           if (typeof data12 === "string") {
             if (func92(data12) > 40) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/broad_ending_msg", "maxLength", { limit: 40 });
+              vErrors = __ajvError(vErrors, "/body/broad_ending_msg", "maxLength", { limit: 40 });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_ending_msg", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/broad_ending_msg", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.is_wait !== void 0 && func0.call(data0, "is_wait")) {
           let data13 = data0.is_wait;
           if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13)) && typeof data13 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/is_wait", "type", { type: ["integer", "string"] });
+            vErrors = __ajvError(vErrors, "/body/is_wait", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (!(data13 === 0 || data13 === 1 || data13 === "0" || data13 === "1")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/is_wait", "enum", { allowedValues: [0, 1, "0", "1"] });
+            vErrors = __ajvError(vErrors, "/body/is_wait", "enum", { allowedValues: [0, 1, "0", "1"] });
             errors++;
           }
         }
         if (data0.waiting_time !== void 0 && func0.call(data0, "waiting_time")) {
           let data14 = data0.waiting_time;
           if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/waiting_time", "type", { type: "integer" });
             errors++;
           }
           if (typeof data14 == "number" && isFinite(data14)) {
             if (data14 > 10 || isNaN(data14)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "maximum", { comparison: "<=", limit: 10 });
+              vErrors = __ajvError(vErrors, "/body/waiting_time", "maximum", { comparison: "<=", limit: 10 });
               errors++;
             }
             if (data14 < 1 || isNaN(data14)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "minimum", { comparison: ">=", limit: 1 });
+              vErrors = __ajvError(vErrors, "/body/waiting_time", "minimum", { comparison: ">=", limit: 1 });
               errors++;
             }
           }
@@ -546,50 +546,50 @@ function validate24(data, { instancePath = "" } = {}) {
         if (data0.water_mark !== void 0 && func0.call(data0, "water_mark")) {
           let data15 = data0.water_mark;
           if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15)) && typeof data15 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/water_mark", "type", { type: ["integer", "string"] });
+            vErrors = __ajvError(vErrors, "/body/water_mark", "type", { type: ["integer", "string"] });
             errors++;
           }
           if (!(data15 === 1 || data15 === 2 || data15 === 3 || data15 === 4 || data15 === 5 || data15 === 6 || data15 === "1" || data15 === "2" || data15 === "3" || data15 === "4" || data15 === "5" || data15 === "6")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/water_mark", "enum", { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] });
+            vErrors = __ajvError(vErrors, "/body/water_mark", "enum", { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate24.errors = vErrors;
   return errors === 0;
 }
 var op5 = validate25;
-function validate25(data, { instancePath = "" } = {}) {
+function validate25(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+      vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate25.errors = vErrors;
   return errors === 0;
 }
 var op6 = validate26;
-function validate26(data, { instancePath = "" } = {}) {
+function validate26(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -598,75 +598,75 @@ function validate26(data, { instancePath = "" } = {}) {
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "select_key" || key1 === "select_value" || key1 === "order_type" || key1 === "page_no" || key1 === "callback")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.select_key !== void 0 && func0.call(data0, "select_key")) {
           let data1 = data0.select_key;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/query/select_key", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/query/select_key", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "cate" || data1 === "lang")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/select_key", "enum", { allowedValues: ["cate", "lang"] });
+            vErrors = __ajvError(vErrors, "/query/select_key", "enum", { allowedValues: ["cate", "lang"] });
             errors++;
           }
         }
         if (data0.select_value !== void 0 && func0.call(data0, "select_value")) {
           if (typeof data0.select_value !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/query/select_value", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/query/select_value", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.order_type !== void 0 && func0.call(data0, "order_type")) {
           let data3 = data0.order_type;
           if (typeof data3 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/query/order_type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/query/order_type", "type", { type: "string" });
             errors++;
           }
           if (!(data3 === "view_cnt" || data3 === "broad_start")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/order_type", "enum", { allowedValues: ["view_cnt", "broad_start"] });
+            vErrors = __ajvError(vErrors, "/query/order_type", "enum", { allowedValues: ["view_cnt", "broad_start"] });
             errors++;
           }
         }
         if (data0.page_no !== void 0 && func0.call(data0, "page_no")) {
           let data4 = data0.page_no;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/page_no", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/query/page_no", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.callback !== void 0 && func0.call(data0, "callback")) {
           if (typeof data0.callback !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/query/callback", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/query/callback", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate26.errors = vErrors;
   return errors === 0;
 }
 var op7 = validate27;
-function validate27(data, { instancePath = "" } = {}) {
+function validate27(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -676,45 +676,45 @@ function validate27(data, { instancePath = "" } = {}) {
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
           let data1 = data0.platform_type;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/platform_type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "pc" || data1 === "mobile")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "enum", { allowedValues: ["pc", "mobile"] });
+            vErrors = __ajvError(vErrors, "/body/platform_type", "enum", { allowedValues: ["pc", "mobile"] });
             errors++;
           }
         }
         if (data0.component_type !== void 0 && func0.call(data0, "component_type")) {
           let data2 = data0.component_type;
           if (typeof data2 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/component_type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/component_type", "type", { type: "string" });
             errors++;
           }
           if (!(data2 === "chat" || data2 === "notice" || data2 === "goal")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/component_type", "enum", { allowedValues: ["chat", "notice", "goal"] });
+            vErrors = __ajvError(vErrors, "/body/component_type", "enum", { allowedValues: ["chat", "notice", "goal"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate27.errors = vErrors;
   return errors === 0;
 }
 var op8 = validate28;
-function validate28(data, { instancePath = "" } = {}) {
+function validate28(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -722,50 +722,50 @@ function validate28(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/path/type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
+            vErrors = __ajvError(vErrors, "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate28.errors = vErrors;
   return errors === 0;
 }
 var op9 = validate29;
-function validate29(data, { instancePath = "" } = {}) {
+function validate29(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -773,28 +773,28 @@ function validate29(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/path/type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
+            vErrors = __ajvError(vErrors, "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -805,22 +805,22 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
             errors++;
           }
         }
@@ -828,22 +828,22 @@ function validate29(data, { instancePath = "" } = {}) {
           let data5 = data2.keyword;
           if (typeof data5 === "string") {
             if (func92(data5) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength");
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength");
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/reason/type");
+            vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/reason/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -858,22 +858,22 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs21 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
             errors++;
           }
         }
@@ -881,22 +881,22 @@ function validate29(data, { instancePath = "" } = {}) {
           let data9 = data2.keyword;
           if (typeof data9 === "string") {
             if (func92(data9) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength");
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength");
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/reason/type");
+            vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/reason/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
         errors++;
       }
       var _valid0 = _errs21 === errors;
@@ -913,22 +913,22 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs31 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/2/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
             errors++;
           }
         }
@@ -936,22 +936,22 @@ function validate29(data, { instancePath = "" } = {}) {
           let data13 = data2.keyword;
           if (typeof data13 === "string") {
             if (func92(data13) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength");
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength");
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/reason/type");
+            vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/reason/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
         errors++;
       }
       var _valid0 = _errs31 === errors;
@@ -966,7 +966,7 @@ function validate29(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid3) {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
+        vErrors = __ajvError(vErrors, "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
         errors++;
       } else {
         errors = _errs10;
@@ -980,7 +980,7 @@ function validate29(data, { instancePath = "" } = {}) {
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" });
           errors++;
         }
         if (props0 !== true) {
@@ -992,13 +992,13 @@ function validate29(data, { instancePath = "" } = {}) {
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" });
             errors++;
           }
         }
@@ -1006,44 +1006,44 @@ function validate29(data, { instancePath = "" } = {}) {
           let data17 = data2.keyword;
           if (typeof data17 === "string") {
             if (func92(data17) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 });
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 });
               errors++;
             }
           } else {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.reason !== void 0 && func0.call(data2, "reason")) {
           if (typeof data2.reason !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate29.errors = vErrors;
   return errors === 0;
 }
 var op10 = validate30;
-function validate30(data, { instancePath = "" } = {}) {
+function validate30(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1051,28 +1051,28 @@ function validate30(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.type !== void 0 && func0.call(data0, "type")) {
           let data1 = data0.type;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/path/type", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
+            vErrors = __ajvError(vErrors, "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -1083,29 +1083,29 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -1119,29 +1119,29 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs19 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
         errors++;
       }
       var _valid0 = _errs19 === errors;
@@ -1157,29 +1157,29 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs27 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
         errors++;
       }
       var _valid0 = _errs27 === errors;
@@ -1193,7 +1193,7 @@ function validate30(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid3) {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
+        vErrors = __ajvError(vErrors, "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
         errors++;
       } else {
         errors = _errs10;
@@ -1214,42 +1214,42 @@ function validate30(data, { instancePath = "" } = {}) {
         }
         if (data2.black_id !== void 0 && func0.call(data2, "black_id")) {
           if (typeof data2.black_id !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.cate_no !== void 0 && func0.call(data2, "cate_no")) {
           if (typeof data2.cate_no !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" });
             errors++;
           }
         }
         if (data2.keyword !== void 0 && func0.call(data2, "keyword")) {
           if (typeof data2.keyword !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate30.errors = vErrors;
   return errors === 0;
 }
 var op11 = validate31;
-function validate31(data, { instancePath = "" } = {}) {
+function validate31(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1258,41 +1258,41 @@ function validate31(data, { instancePath = "" } = {}) {
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "locale")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.locale !== void 0 && func0.call(data0, "locale")) {
           let data1 = data0.locale;
           if (typeof data1 !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/query/locale", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/query/locale", "type", { type: "string" });
             errors++;
           }
           if (!(data1 === "ko_KR" || data1 === "en_US" || data1 === "zh_CN" || data1 === "zh_TW" || data1 === "th_TH")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/locale", "enum", { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] });
+            vErrors = __ajvError(vErrors, "/query/locale", "enum", { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate31.errors = vErrors;
   return errors === 0;
 }
 var op12 = validate32;
-function validate32(data, { instancePath = "" } = {}) {
+function validate32(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1300,59 +1300,59 @@ function validate32(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "vod_url" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "vod_url" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "vod_url" || key1 === "width" || key1 === "height")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/query/vod_url", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/query/vod_url", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/width", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/query/width", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/height", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/query/height", "type", { type: "integer" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate32.errors = vErrors;
   return errors === 0;
 }
 var op13 = validate33;
-function validate33(data, { instancePath = "" } = {}) {
+function validate33(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1360,52 +1360,52 @@ function validate33(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "vod_url" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "vod_url" });
           errors++;
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
           if (typeof data0.vod_url !== "string") {
-            vErrors = __ajvError(vErrors, instancePath + "/body/vod_url", "type", { type: "string" });
+            vErrors = __ajvError(vErrors, "/body/vod_url", "type", { type: "string" });
             errors++;
           }
         }
         if (data0.width !== void 0 && func0.call(data0, "width")) {
           let data2 = data0.width;
           if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/width", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/width", "type", { type: "integer" });
             errors++;
           }
         }
         if (data0.height !== void 0 && func0.call(data0, "height")) {
           let data3 = data0.height;
           if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/height", "type", { type: "integer" });
+            vErrors = __ajvError(vErrors, "/body/height", "type", { type: "integer" });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate33.errors = vErrors;
   return errors === 0;
 }
 var op14 = validate34;
-function validate34(data, { instancePath = "" } = {}) {
+function validate34(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
-      vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+      vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
       errors++;
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate34.errors = vErrors;

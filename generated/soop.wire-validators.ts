@@ -35,13 +35,13 @@ var __ajvInline0 = { default: function ucs2length(str) {
 } };
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;
-function validate20(data, { instancePath = "" } = {}) {
+function validate20(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -49,12 +49,12 @@ function validate20(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "client_id" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -69,7 +69,7 @@ function validate20(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -82,12 +82,12 @@ function validate20(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate20.errors = vErrors;
@@ -95,17 +95,17 @@ function validate20(data, { instancePath = "" } = {}) {
 }
 var op1 = validate21;
 var pattern4 = new RegExp("^[0-9]{6}$", "u");
-function validate21(data, { instancePath = "" } = {}) {
+function validate21(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -113,15 +113,15 @@ function validate21(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_id" });
           errors++;
         }
         if (data0.auth_type === void 0 || !func0.call(data0, "auth_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "auth_type" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "auth_type" });
           errors++;
         }
         if (data0.certification_number === void 0 || !func0.call(data0, "certification_number")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "certification_number" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "certification_number" });
           errors++;
         }
         if (data0.client_id !== void 0 && func0.call(data0, "client_id")) {
@@ -135,7 +135,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -158,7 +158,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/auth_type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/auth_type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -170,7 +170,7 @@ function validate21(data, { instancePath = "" } = {}) {
             }
           }
           if ("api" !== data2) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/auth_type", "const", { allowedValue: "api" });
+            vErrors = __ajvError(vErrors, "/body/auth_type", "const", { allowedValue: "api" });
             errors++;
           }
         }
@@ -187,7 +187,7 @@ function validate21(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "type", { type: ["integer", "string"] });
+                vErrors = __ajvError(vErrors, "/body/certification_number", "type", { type: ["integer", "string"] });
                 errors++;
               }
             }
@@ -200,45 +200,45 @@ function validate21(data, { instancePath = "" } = {}) {
           }
           if (typeof data3 == "number" && isFinite(data3)) {
             if (data3 > 999999 || isNaN(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "maximum", { comparison: "<=", limit: 999999 });
+              vErrors = __ajvError(vErrors, "/body/certification_number", "maximum", { comparison: "<=", limit: 999999 });
               errors++;
             }
             if (data3 < 0 || isNaN(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "minimum", { comparison: ">=", limit: 0 });
+              vErrors = __ajvError(vErrors, "/body/certification_number", "minimum", { comparison: ">=", limit: 0 });
               errors++;
             }
           }
           if (typeof data3 === "string") {
             if (!pattern4.test(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/certification_number", "pattern", { pattern: "^[0-9]{6}$" });
+              vErrors = __ajvError(vErrors, "/body/certification_number", "pattern", { pattern: "^[0-9]{6}$" });
               errors++;
             }
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate21.errors = vErrors;
   return errors === 0;
 }
 var op2 = validate22;
-function validate22(data, { instancePath = "" } = {}) {
+function validate22(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -250,11 +250,11 @@ function validate22(data, { instancePath = "" } = {}) {
       const _errs5 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/0/required");
           errors++;
         }
         if (data0.code === void 0 || !func0.call(data0, "code")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "code" }, "#/properties/body/oneOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "code" }, "#/properties/body/oneOf/0/required");
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
@@ -268,7 +268,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/grant_type/type");
+                vErrors = __ajvError(vErrors, "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/grant_type/type");
                 errors++;
               }
             }
@@ -280,7 +280,7 @@ function validate22(data, { instancePath = "" } = {}) {
             }
           }
           if ("authorization_code" !== data1) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "const", { allowedValue: "authorization_code" }, "#/properties/body/oneOf/0/properties/grant_type/const");
+            vErrors = __ajvError(vErrors, "/body/grant_type", "const", { allowedValue: "authorization_code" }, "#/properties/body/oneOf/0/properties/grant_type/const");
             errors++;
           }
         }
@@ -295,7 +295,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/client_id/type");
                 errors++;
               }
             }
@@ -318,7 +318,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/client_secret/type");
                 errors++;
               }
             }
@@ -341,7 +341,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/redirect_uri/type");
+                vErrors = __ajvError(vErrors, "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/redirect_uri/type");
                 errors++;
               }
             }
@@ -364,7 +364,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data5 === null) {
                 coerced4 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/code/type");
+                vErrors = __ajvError(vErrors, "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/code/type");
                 errors++;
               }
             }
@@ -387,7 +387,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data6 === null) {
                 coerced5 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/refresh_token/type");
+                vErrors = __ajvError(vErrors, "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/0/properties/refresh_token/type");
                 errors++;
               }
             }
@@ -400,7 +400,7 @@ function validate22(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/oneOf/0/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/oneOf/0/type");
         errors++;
       }
       var _valid0 = _errs5 === errors;
@@ -418,11 +418,11 @@ function validate22(data, { instancePath = "" } = {}) {
       const _errs19 = errors;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "grant_type" }, "#/properties/body/oneOf/1/required");
           errors++;
         }
         if (data0.refresh_token === void 0 || !func0.call(data0, "refresh_token")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "refresh_token" }, "#/properties/body/oneOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "refresh_token" }, "#/properties/body/oneOf/1/required");
           errors++;
         }
         if (data0.grant_type !== void 0 && func0.call(data0, "grant_type")) {
@@ -436,7 +436,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data7 === null) {
                 coerced6 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/grant_type/type");
+                vErrors = __ajvError(vErrors, "/body/grant_type", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/grant_type/type");
                 errors++;
               }
             }
@@ -448,7 +448,7 @@ function validate22(data, { instancePath = "" } = {}) {
             }
           }
           if ("refresh_token" !== data7) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "const", { allowedValue: "refresh_token" }, "#/properties/body/oneOf/1/properties/grant_type/const");
+            vErrors = __ajvError(vErrors, "/body/grant_type", "const", { allowedValue: "refresh_token" }, "#/properties/body/oneOf/1/properties/grant_type/const");
             errors++;
           }
         }
@@ -463,7 +463,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data8 === null) {
                 coerced7 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/client_id/type");
                 errors++;
               }
             }
@@ -486,7 +486,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data9 === null) {
                 coerced8 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/client_secret/type");
                 errors++;
               }
             }
@@ -509,7 +509,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data10 === null) {
                 coerced9 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/redirect_uri/type");
+                vErrors = __ajvError(vErrors, "/body/redirect_uri", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/redirect_uri/type");
                 errors++;
               }
             }
@@ -532,7 +532,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data11 === null) {
                 coerced10 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/code/type");
+                vErrors = __ajvError(vErrors, "/body/code", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/code/type");
                 errors++;
               }
             }
@@ -555,7 +555,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data12 === null) {
                 coerced11 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/refresh_token/type");
+                vErrors = __ajvError(vErrors, "/body/refresh_token", "type", { type: "string" }, "#/properties/body/oneOf/1/properties/refresh_token/type");
                 errors++;
               }
             }
@@ -568,7 +568,7 @@ function validate22(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/oneOf/1/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/oneOf/1/type");
         errors++;
       }
       var _valid0 = _errs19 === errors;
@@ -591,7 +591,7 @@ function validate22(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid1) {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "oneOf", { passingSchemas: passing0 }, "#/properties/body/oneOf");
+        vErrors = __ajvError(vErrors, "/body", "oneOf", { passingSchemas: passing0 }, "#/properties/body/oneOf");
         errors++;
       } else {
         errors = _errs4;
@@ -605,15 +605,15 @@ function validate22(data, { instancePath = "" } = {}) {
       }
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.grant_type === void 0 || !func0.call(data0, "grant_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "grant_type" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "grant_type" });
           errors++;
         }
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_id" });
           errors++;
         }
         if (data0.client_secret === void 0 || !func0.call(data0, "client_secret")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_secret" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_secret" });
           errors++;
         }
         if (props0 !== true) {
@@ -636,7 +636,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/grant_type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -648,7 +648,7 @@ function validate22(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data13 === "authorization_code" || data13 === "refresh_token")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/grant_type", "enum", { allowedValues: ["authorization_code", "refresh_token"] });
+            vErrors = __ajvError(vErrors, "/body/grant_type", "enum", { allowedValues: ["authorization_code", "refresh_token"] });
             errors++;
           }
         }
@@ -663,7 +663,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -686,7 +686,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data15 === null) {
                 coerced14 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" });
                 errors++;
               }
             }
@@ -709,7 +709,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/redirect_uri", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/redirect_uri", "type", { type: "string" });
                 errors++;
               }
             }
@@ -732,7 +732,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data17 === null) {
                 coerced16 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/code", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/code", "type", { type: "string" });
                 errors++;
               }
             }
@@ -755,7 +755,7 @@ function validate22(data, { instancePath = "" } = {}) {
               } else if (data18 === null) {
                 coerced17 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/refresh_token", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/refresh_token", "type", { type: "string" });
                 errors++;
               }
             }
@@ -768,29 +768,29 @@ function validate22(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate22.errors = vErrors;
   return errors === 0;
 }
 var op3 = validate23;
-function validate23(data, { instancePath = "" } = {}) {
+function validate23(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -798,11 +798,11 @@ function validate23(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.platform_type === void 0 || !func0.call(data0, "platform_type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "platform_type" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "platform_type" });
           errors++;
         }
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "access_token" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "access_token" });
           errors++;
         }
         if (data0.platform_type !== void 0 && func0.call(data0, "platform_type")) {
@@ -816,7 +816,7 @@ function validate23(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/platform_type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -839,7 +839,7 @@ function validate23(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/access_token", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/access_token", "type", { type: "string" });
                 errors++;
               }
             }
@@ -852,12 +852,12 @@ function validate23(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate23.errors = vErrors;
@@ -868,17 +868,17 @@ var func109 = __ajvInline0.default;
 var pattern5 = new RegExp("^[0-9]+$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9]{6,}$", "u");
 var pattern7 = new RegExp("^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$", "u");
-function validate24(data, { instancePath = "" } = {}) {
+function validate24(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -886,7 +886,7 @@ function validate24(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "access_token" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "access_token" });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -900,7 +900,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/access_token", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/access_token", "type", { type: "string" });
                 errors++;
               }
             }
@@ -923,7 +923,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/title", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/title", "type", { type: "string" });
                 errors++;
               }
             }
@@ -936,7 +936,7 @@ function validate24(data, { instancePath = "" } = {}) {
           }
           if (typeof data2 === "string") {
             if (func109(data2) > 75) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/title", "maxLength", { limit: 75 });
+              vErrors = __ajvError(vErrors, "/body/title", "maxLength", { limit: 75 });
               errors++;
             }
           }
@@ -954,7 +954,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/category", "type", { type: ["integer", "string"] });
+                vErrors = __ajvError(vErrors, "/body/category", "type", { type: ["integer", "string"] });
                 errors++;
               }
             }
@@ -967,7 +967,7 @@ function validate24(data, { instancePath = "" } = {}) {
           }
           if (typeof data3 === "string") {
             if (!pattern5.test(data3)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/category", "pattern", { pattern: "^[0-9]+$" });
+              vErrors = __ajvError(vErrors, "/body/category", "pattern", { pattern: "^[0-9]+$" });
               errors++;
             }
           }
@@ -983,7 +983,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/language", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/language", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1004,7 +1004,7 @@ function validate24(data, { instancePath = "" } = {}) {
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/allowed_view_cnt", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/allowed_view_cnt", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1025,7 +1025,7 @@ function validate24(data, { instancePath = "" } = {}) {
               if (dataType5 === "boolean" || data6 === null || dataType5 === "string" && data6 && data6 == +data6 && !(data6 % 1)) {
                 coerced5 = +data6;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd_chk", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/broad_pwd_chk", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1037,7 +1037,7 @@ function validate24(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data6 === 0 || data6 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd_chk", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/broad_pwd_chk", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
@@ -1052,7 +1052,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data7 === null) {
                 coerced6 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/broad_pwd", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1065,11 +1065,11 @@ function validate24(data, { instancePath = "" } = {}) {
           }
           if (typeof data7 === "string") {
             if (func109(data7) < 6) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "minLength", { limit: 6 });
+              vErrors = __ajvError(vErrors, "/body/broad_pwd", "minLength", { limit: 6 });
               errors++;
             }
             if (!pattern6.test(data7)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/broad_pwd", "pattern", { pattern: "^[A-Za-z0-9]{6,}$" });
+              vErrors = __ajvError(vErrors, "/body/broad_pwd", "pattern", { pattern: "^[A-Za-z0-9]{6,}$" });
               errors++;
             }
           }
@@ -1083,7 +1083,7 @@ function validate24(data, { instancePath = "" } = {}) {
               if (dataType7 === "boolean" || data8 === null || dataType7 === "string" && data8 && data8 == +data8 && !(data8 % 1)) {
                 coerced7 = +data8;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/broad_hidden", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/broad_hidden", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1095,7 +1095,7 @@ function validate24(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data8 === 0 || data8 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_hidden", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/broad_hidden", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
@@ -1108,7 +1108,7 @@ function validate24(data, { instancePath = "" } = {}) {
               if (dataType8 === "boolean" || data9 === null || dataType8 === "string" && data9 && data9 == +data9 && !(data9 % 1)) {
                 coerced8 = +data9;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/broad_tune_out", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/broad_tune_out", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1120,7 +1120,7 @@ function validate24(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data9 === 0 || data9 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_tune_out", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/broad_tune_out", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
@@ -1133,7 +1133,7 @@ function validate24(data, { instancePath = "" } = {}) {
               if (dataType9 === "boolean" || data10 === null || dataType9 === "string" && data10 && data10 == +data10 && !(data10 % 1)) {
                 coerced9 = +data10;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/paid_promotion", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/paid_promotion", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1145,7 +1145,7 @@ function validate24(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data10 === 0 || data10 === 1)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/paid_promotion", "enum", { allowedValues: [0, 1] });
+            vErrors = __ajvError(vErrors, "/body/paid_promotion", "enum", { allowedValues: [0, 1] });
             errors++;
           }
         }
@@ -1158,7 +1158,7 @@ function validate24(data, { instancePath = "" } = {}) {
               if (dataType10 === "boolean" || data11 === null || dataType10 === "string" && data11 && data11 == +data11 && !(data11 % 1)) {
                 coerced10 = +data11;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/broad_grade", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/broad_grade", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1170,7 +1170,7 @@ function validate24(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data11 === 0 || data11 === 19)) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/broad_grade", "enum", { allowedValues: [0, 19] });
+            vErrors = __ajvError(vErrors, "/body/broad_grade", "enum", { allowedValues: [0, 19] });
             errors++;
           }
         }
@@ -1185,7 +1185,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data12 === null) {
                 coerced11 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/hashtags", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/hashtags", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1198,7 +1198,7 @@ function validate24(data, { instancePath = "" } = {}) {
           }
           if (typeof data12 === "string") {
             if (!pattern7.test(data12)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/hashtags", "pattern", { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" });
+              vErrors = __ajvError(vErrors, "/body/hashtags", "pattern", { pattern: "^[\\s,]*(?:[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+(?:[\\s,]+[^\\s\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]+){0,4})?[\\s,]*$" });
               errors++;
             }
           }
@@ -1214,7 +1214,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data13 === null) {
                 coerced12 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/broad_ending_msg", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/broad_ending_msg", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1227,7 +1227,7 @@ function validate24(data, { instancePath = "" } = {}) {
           }
           if (typeof data13 === "string") {
             if (func109(data13) > 40) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/broad_ending_msg", "maxLength", { limit: 40 });
+              vErrors = __ajvError(vErrors, "/body/broad_ending_msg", "maxLength", { limit: 40 });
               errors++;
             }
           }
@@ -1245,7 +1245,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data14 === null) {
                 coerced13 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/is_wait", "type", { type: ["integer", "string"] });
+                vErrors = __ajvError(vErrors, "/body/is_wait", "type", { type: ["integer", "string"] });
                 errors++;
               }
             }
@@ -1257,7 +1257,7 @@ function validate24(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data14 === 0 || data14 === 1 || data14 === "0" || data14 === "1")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/is_wait", "enum", { allowedValues: [0, 1, "0", "1"] });
+            vErrors = __ajvError(vErrors, "/body/is_wait", "enum", { allowedValues: [0, 1, "0", "1"] });
             errors++;
           }
         }
@@ -1270,7 +1270,7 @@ function validate24(data, { instancePath = "" } = {}) {
               if (dataType14 === "boolean" || data15 === null || dataType14 === "string" && data15 && data15 == +data15 && !(data15 % 1)) {
                 coerced14 = +data15;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/waiting_time", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1283,11 +1283,11 @@ function validate24(data, { instancePath = "" } = {}) {
           }
           if (typeof data15 == "number" && isFinite(data15)) {
             if (data15 > 10 || isNaN(data15)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "maximum", { comparison: "<=", limit: 10 });
+              vErrors = __ajvError(vErrors, "/body/waiting_time", "maximum", { comparison: "<=", limit: 10 });
               errors++;
             }
             if (data15 < 1 || isNaN(data15)) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/waiting_time", "minimum", { comparison: ">=", limit: 1 });
+              vErrors = __ajvError(vErrors, "/body/waiting_time", "minimum", { comparison: ">=", limit: 1 });
               errors++;
             }
           }
@@ -1305,7 +1305,7 @@ function validate24(data, { instancePath = "" } = {}) {
               } else if (data16 === null) {
                 coerced15 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/water_mark", "type", { type: ["integer", "string"] });
+                vErrors = __ajvError(vErrors, "/body/water_mark", "type", { type: ["integer", "string"] });
                 errors++;
               }
             }
@@ -1317,34 +1317,34 @@ function validate24(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data16 === 1 || data16 === 2 || data16 === 3 || data16 === 4 || data16 === 5 || data16 === 6 || data16 === "1" || data16 === "2" || data16 === "3" || data16 === "4" || data16 === "5" || data16 === "6")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/water_mark", "enum", { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] });
+            vErrors = __ajvError(vErrors, "/body/water_mark", "enum", { allowedValues: [1, 2, 3, 4, 5, 6, "1", "2", "3", "4", "5", "6"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate24.errors = vErrors;
   return errors === 0;
 }
 var op5 = validate25;
-function validate25(data, { instancePath = "" } = {}) {
+function validate25(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1352,7 +1352,7 @@ function validate25(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "access_token" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "access_token" });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -1366,7 +1366,7 @@ function validate25(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/access_token", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/access_token", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1379,25 +1379,25 @@ function validate25(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate25.errors = vErrors;
   return errors === 0;
 }
 var op6 = validate26;
-function validate26(data, { instancePath = "" } = {}) {
+function validate26(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1405,12 +1405,12 @@ function validate26(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "client_id" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id" || key1 === "select_key" || key1 === "select_value" || key1 === "order_type" || key1 === "page_no" || key1 === "callback")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -1425,7 +1425,7 @@ function validate26(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1448,7 +1448,7 @@ function validate26(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/select_key", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/select_key", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1460,7 +1460,7 @@ function validate26(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data2 === "cate" || data2 === "lang")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/select_key", "enum", { allowedValues: ["cate", "lang"] });
+            vErrors = __ajvError(vErrors, "/query/select_key", "enum", { allowedValues: ["cate", "lang"] });
             errors++;
           }
         }
@@ -1475,7 +1475,7 @@ function validate26(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/select_value", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/select_value", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1498,7 +1498,7 @@ function validate26(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced3 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/order_type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/order_type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1510,7 +1510,7 @@ function validate26(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data4 === "view_cnt" || data4 === "broad_start")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/order_type", "enum", { allowedValues: ["view_cnt", "broad_start"] });
+            vErrors = __ajvError(vErrors, "/query/order_type", "enum", { allowedValues: ["view_cnt", "broad_start"] });
             errors++;
           }
         }
@@ -1523,7 +1523,7 @@ function validate26(data, { instancePath = "" } = {}) {
               if (dataType4 === "boolean" || data5 === null || dataType4 === "string" && data5 && data5 == +data5 && !(data5 % 1)) {
                 coerced4 = +data5;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/page_no", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/query/page_no", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -1546,7 +1546,7 @@ function validate26(data, { instancePath = "" } = {}) {
               } else if (data6 === null) {
                 coerced5 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/callback", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/callback", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1559,29 +1559,29 @@ function validate26(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate26.errors = vErrors;
   return errors === 0;
 }
 var op7 = validate27;
-function validate27(data, { instancePath = "" } = {}) {
+function validate27(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1589,7 +1589,7 @@ function validate27(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "access_token" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "access_token" });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -1603,7 +1603,7 @@ function validate27(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/access_token", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/access_token", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1626,7 +1626,7 @@ function validate27(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/platform_type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1638,7 +1638,7 @@ function validate27(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data2 === "pc" || data2 === "mobile")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/platform_type", "enum", { allowedValues: ["pc", "mobile"] });
+            vErrors = __ajvError(vErrors, "/body/platform_type", "enum", { allowedValues: ["pc", "mobile"] });
             errors++;
           }
         }
@@ -1653,7 +1653,7 @@ function validate27(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/component_type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/component_type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1665,30 +1665,30 @@ function validate27(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data3 === "chat" || data3 === "notice" || data3 === "goal")) {
-            vErrors = __ajvError(vErrors, instancePath + "/body/component_type", "enum", { allowedValues: ["chat", "notice", "goal"] });
+            vErrors = __ajvError(vErrors, "/body/component_type", "enum", { allowedValues: ["chat", "notice", "goal"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate27.errors = vErrors;
   return errors === 0;
 }
 var op8 = validate28;
-function validate28(data, { instancePath = "" } = {}) {
+function validate28(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1696,12 +1696,12 @@ function validate28(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -1716,7 +1716,7 @@ function validate28(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/path/type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1728,12 +1728,12 @@ function validate28(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
+            vErrors = __ajvError(vErrors, "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -1741,16 +1741,16 @@ function validate28(data, { instancePath = "" } = {}) {
       let data2 = data.query;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "client_id" });
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "client_secret" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "client_secret" });
           errors++;
         }
         for (const key2 of Object.keys(data2)) {
           if (!(key2 === "client_id" || key2 === "client_secret")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key2 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key2 });
             errors++;
           }
         }
@@ -1765,7 +1765,7 @@ function validate28(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1788,7 +1788,7 @@ function validate28(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/client_secret", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/client_secret", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1801,29 +1801,29 @@ function validate28(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate28.errors = vErrors;
   return errors === 0;
 }
 var op9 = validate29;
-function validate29(data, { instancePath = "" } = {}) {
+function validate29(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -1831,12 +1831,12 @@ function validate29(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -1851,7 +1851,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/path/type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -1863,12 +1863,12 @@ function validate29(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
+            vErrors = __ajvError(vErrors, "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -1879,11 +1879,11 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -1897,7 +1897,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_id/type");
                 errors++;
               }
             }
@@ -1920,7 +1920,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type");
                 errors++;
               }
             }
@@ -1943,7 +1943,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
                 errors++;
               }
             }
@@ -1966,7 +1966,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
                 errors++;
               }
             }
@@ -1989,7 +1989,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
                 errors++;
               }
             }
@@ -2002,7 +2002,7 @@ function validate29(data, { instancePath = "" } = {}) {
           }
           if (typeof data7 === "string") {
             if (func109(data7) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength");
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/maxLength");
               errors++;
             }
           }
@@ -2018,7 +2018,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/reason/type");
+                vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/reason/type");
                 errors++;
               }
             }
@@ -2031,7 +2031,7 @@ function validate29(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -2048,11 +2048,11 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs25 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -2066,7 +2066,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data9 === null) {
                 coerced7 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_id/type");
                 errors++;
               }
             }
@@ -2089,7 +2089,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data10 === null) {
                 coerced8 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type");
                 errors++;
               }
             }
@@ -2112,7 +2112,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data11 === null) {
                 coerced9 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
                 errors++;
               }
             }
@@ -2135,7 +2135,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data12 === null) {
                 coerced10 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
                 errors++;
               }
             }
@@ -2158,7 +2158,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data13 === null) {
                 coerced11 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
                 errors++;
               }
             }
@@ -2171,7 +2171,7 @@ function validate29(data, { instancePath = "" } = {}) {
           }
           if (typeof data13 === "string") {
             if (func109(data13) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength");
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/maxLength");
               errors++;
             }
           }
@@ -2187,7 +2187,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data14 === null) {
                 coerced12 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/reason/type");
+                vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/reason/type");
                 errors++;
               }
             }
@@ -2200,7 +2200,7 @@ function validate29(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
         errors++;
       }
       var _valid0 = _errs25 === errors;
@@ -2219,11 +2219,11 @@ function validate29(data, { instancePath = "" } = {}) {
       const _errs39 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/2/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -2237,7 +2237,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data15 === null) {
                 coerced13 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_id/type");
                 errors++;
               }
             }
@@ -2260,7 +2260,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data16 === null) {
                 coerced14 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type");
                 errors++;
               }
             }
@@ -2283,7 +2283,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data17 === null) {
                 coerced15 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
                 errors++;
               }
             }
@@ -2306,7 +2306,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data18 === null) {
                 coerced16 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
                 errors++;
               }
             }
@@ -2329,7 +2329,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data19 === null) {
                 coerced17 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
                 errors++;
               }
             }
@@ -2342,7 +2342,7 @@ function validate29(data, { instancePath = "" } = {}) {
           }
           if (typeof data19 === "string") {
             if (func109(data19) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength");
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/maxLength");
               errors++;
             }
           }
@@ -2358,7 +2358,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data20 === null) {
                 coerced18 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/reason/type");
+                vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/reason/type");
                 errors++;
               }
             }
@@ -2371,7 +2371,7 @@ function validate29(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
         errors++;
       }
       var _valid0 = _errs39 === errors;
@@ -2388,7 +2388,7 @@ function validate29(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid3) {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
+        vErrors = __ajvError(vErrors, "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
         errors++;
       } else {
         errors = _errs10;
@@ -2402,15 +2402,15 @@ function validate29(data, { instancePath = "" } = {}) {
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_id" });
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_secret" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_secret" });
           errors++;
         }
         if (data2.reason === void 0 || !func0.call(data2, "reason")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "reason" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "reason" });
           errors++;
         }
         if (props0 !== true) {
@@ -2433,7 +2433,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data21 === null) {
                 coerced19 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -2456,7 +2456,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data22 === null) {
                 coerced20 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" });
                 errors++;
               }
             }
@@ -2479,7 +2479,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data23 === null) {
                 coerced21 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -2502,7 +2502,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data24 === null) {
                 coerced22 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" });
                 errors++;
               }
             }
@@ -2525,7 +2525,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data25 === null) {
                 coerced23 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" });
                 errors++;
               }
             }
@@ -2538,7 +2538,7 @@ function validate29(data, { instancePath = "" } = {}) {
           }
           if (typeof data25 === "string") {
             if (func109(data25) > 20) {
-              vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "maxLength", { limit: 20 });
+              vErrors = __ajvError(vErrors, "/body/keyword", "maxLength", { limit: 20 });
               errors++;
             }
           }
@@ -2554,7 +2554,7 @@ function validate29(data, { instancePath = "" } = {}) {
               } else if (data26 === null) {
                 coerced24 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/reason", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/reason", "type", { type: "string" });
                 errors++;
               }
             }
@@ -2567,29 +2567,29 @@ function validate29(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate29.errors = vErrors;
   return errors === 0;
 }
 var op10 = validate30;
-function validate30(data, { instancePath = "" } = {}) {
+function validate30(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "path" || key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -2597,12 +2597,12 @@ function validate30(data, { instancePath = "" } = {}) {
       let data0 = data.path;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.type === void 0 || !func0.call(data0, "type")) {
-          vErrors = __ajvError(vErrors, instancePath + "/path", "required", { missingProperty: "type" });
+          vErrors = __ajvError(vErrors, "/path", "required", { missingProperty: "type" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "type")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/path", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -2617,7 +2617,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/path/type", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/path/type", "type", { type: "string" });
                 errors++;
               }
             }
@@ -2629,12 +2629,12 @@ function validate30(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data1 === "streamer" || data1 === "category" || data1 === "keyword")) {
-            vErrors = __ajvError(vErrors, instancePath + "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
+            vErrors = __ajvError(vErrors, "/path/type", "enum", { allowedValues: ["streamer", "category", "keyword"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/path", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/path", "type", { type: "object" });
         errors++;
       }
     }
@@ -2645,7 +2645,7 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs11 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.black_id === void 0 || !func0.call(data2, "black_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "black_id" }, "#/properties/body/allOf/0/anyOf/0/required");
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -2659,7 +2659,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data3 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_id/type");
                 errors++;
               }
             }
@@ -2682,7 +2682,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data4 === null) {
                 coerced2 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/client_secret/type");
                 errors++;
               }
             }
@@ -2705,7 +2705,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data5 === null) {
                 coerced3 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/black_id/type");
                 errors++;
               }
             }
@@ -2728,7 +2728,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data6 === null) {
                 coerced4 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/cate_no/type");
                 errors++;
               }
             }
@@ -2751,7 +2751,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data7 === null) {
                 coerced5 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/0/properties/keyword/type");
                 errors++;
               }
             }
@@ -2764,7 +2764,7 @@ function validate30(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/0/type");
         errors++;
       }
       var _valid0 = _errs11 === errors;
@@ -2780,7 +2780,7 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs23 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.cate_no === void 0 || !func0.call(data2, "cate_no")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "cate_no" }, "#/properties/body/allOf/0/anyOf/1/required");
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -2794,7 +2794,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data8 === null) {
                 coerced6 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_id/type");
                 errors++;
               }
             }
@@ -2817,7 +2817,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data9 === null) {
                 coerced7 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/client_secret/type");
                 errors++;
               }
             }
@@ -2840,7 +2840,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data10 === null) {
                 coerced8 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/black_id/type");
                 errors++;
               }
             }
@@ -2863,7 +2863,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data11 === null) {
                 coerced9 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/cate_no/type");
                 errors++;
               }
             }
@@ -2886,7 +2886,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data12 === null) {
                 coerced10 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/1/properties/keyword/type");
                 errors++;
               }
             }
@@ -2899,7 +2899,7 @@ function validate30(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/1/type");
         errors++;
       }
       var _valid0 = _errs23 === errors;
@@ -2917,7 +2917,7 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs35 = errors;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.keyword === void 0 || !func0.call(data2, "keyword")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "keyword" }, "#/properties/body/allOf/0/anyOf/2/required");
           errors++;
         }
         if (data2.client_id !== void 0 && func0.call(data2, "client_id")) {
@@ -2931,7 +2931,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data13 === null) {
                 coerced11 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_id/type");
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_id/type");
                 errors++;
               }
             }
@@ -2954,7 +2954,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data14 === null) {
                 coerced12 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type");
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/client_secret/type");
                 errors++;
               }
             }
@@ -2977,7 +2977,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data15 === null) {
                 coerced13 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/black_id/type");
                 errors++;
               }
             }
@@ -3000,7 +3000,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data16 === null) {
                 coerced14 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/cate_no/type");
                 errors++;
               }
             }
@@ -3023,7 +3023,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data17 === null) {
                 coerced15 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" }, "#/properties/body/allOf/0/anyOf/2/properties/keyword/type");
                 errors++;
               }
             }
@@ -3036,7 +3036,7 @@ function validate30(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" }, "#/properties/body/allOf/0/anyOf/2/type");
         errors++;
       }
       var _valid0 = _errs35 === errors;
@@ -3052,7 +3052,7 @@ function validate30(data, { instancePath = "" } = {}) {
         }
       }
       if (!valid3) {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
+        vErrors = __ajvError(vErrors, "/body", "anyOf", {}, "#/properties/body/allOf/0/anyOf");
         errors++;
       } else {
         errors = _errs10;
@@ -3066,11 +3066,11 @@ function validate30(data, { instancePath = "" } = {}) {
       }
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.client_id === void 0 || !func0.call(data2, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_id" });
           errors++;
         }
         if (data2.client_secret === void 0 || !func0.call(data2, "client_secret")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "client_secret" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "client_secret" });
           errors++;
         }
         if (props0 !== true) {
@@ -3092,7 +3092,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data18 === null) {
                 coerced16 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3115,7 +3115,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data19 === null) {
                 coerced17 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/client_secret", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/client_secret", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3138,7 +3138,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data20 === null) {
                 coerced18 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/black_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/black_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3161,7 +3161,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data21 === null) {
                 coerced19 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/cate_no", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/cate_no", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3184,7 +3184,7 @@ function validate30(data, { instancePath = "" } = {}) {
               } else if (data22 === null) {
                 coerced20 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/keyword", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/keyword", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3197,25 +3197,25 @@ function validate30(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate30.errors = vErrors;
   return errors === 0;
 }
 var op11 = validate31;
-function validate31(data, { instancePath = "" } = {}) {
+function validate31(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -3223,12 +3223,12 @@ function validate31(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.client_id === void 0 || !func0.call(data0, "client_id")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "client_id" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "client_id" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "client_id" || key1 === "locale")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -3243,7 +3243,7 @@ function validate31(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/client_id", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/client_id", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3266,7 +3266,7 @@ function validate31(data, { instancePath = "" } = {}) {
               } else if (data2 === null) {
                 coerced1 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/locale", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/locale", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3278,30 +3278,30 @@ function validate31(data, { instancePath = "" } = {}) {
             }
           }
           if (!(data2 === "ko_KR" || data2 === "en_US" || data2 === "zh_CN" || data2 === "zh_TW" || data2 === "th_TH")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query/locale", "enum", { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] });
+            vErrors = __ajvError(vErrors, "/query/locale", "enum", { allowedValues: ["ko_KR", "en_US", "zh_CN", "zh_TW", "th_TH"] });
             errors++;
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate31.errors = vErrors;
   return errors === 0;
 }
 var op12 = validate32;
-function validate32(data, { instancePath = "" } = {}) {
+function validate32(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "query")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -3309,12 +3309,12 @@ function validate32(data, { instancePath = "" } = {}) {
       let data0 = data.query;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          vErrors = __ajvError(vErrors, instancePath + "/query", "required", { missingProperty: "vod_url" });
+          vErrors = __ajvError(vErrors, "/query", "required", { missingProperty: "vod_url" });
           errors++;
         }
         for (const key1 of Object.keys(data0)) {
           if (!(key1 === "vod_url" || key1 === "width" || key1 === "height")) {
-            vErrors = __ajvError(vErrors, instancePath + "/query", "additionalProperties", { additionalProperty: key1 });
+            vErrors = __ajvError(vErrors, "/query", "additionalProperties", { additionalProperty: key1 });
             errors++;
           }
         }
@@ -3329,7 +3329,7 @@ function validate32(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/vod_url", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/query/vod_url", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3350,7 +3350,7 @@ function validate32(data, { instancePath = "" } = {}) {
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/width", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/query/width", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -3371,7 +3371,7 @@ function validate32(data, { instancePath = "" } = {}) {
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/query/height", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/query/height", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -3384,29 +3384,29 @@ function validate32(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/query", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/query", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate32.errors = vErrors;
   return errors === 0;
 }
 var op13 = validate33;
-function validate33(data, { instancePath = "" } = {}) {
+function validate33(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -3414,7 +3414,7 @@ function validate33(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.vod_url === void 0 || !func0.call(data0, "vod_url")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "vod_url" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "vod_url" });
           errors++;
         }
         if (data0.vod_url !== void 0 && func0.call(data0, "vod_url")) {
@@ -3428,7 +3428,7 @@ function validate33(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/vod_url", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/vod_url", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3449,7 +3449,7 @@ function validate33(data, { instancePath = "" } = {}) {
               if (dataType1 === "boolean" || data2 === null || dataType1 === "string" && data2 && data2 == +data2 && !(data2 % 1)) {
                 coerced1 = +data2;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/width", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/width", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -3470,7 +3470,7 @@ function validate33(data, { instancePath = "" } = {}) {
               if (dataType2 === "boolean" || data3 === null || dataType2 === "string" && data3 && data3 == +data3 && !(data3 % 1)) {
                 coerced2 = +data3;
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/height", "type", { type: "integer" });
+                vErrors = __ajvError(vErrors, "/body/height", "type", { type: "integer" });
                 errors++;
               }
             }
@@ -3483,29 +3483,29 @@ function validate33(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate33.errors = vErrors;
   return errors === 0;
 }
 var op14 = validate34;
-function validate34(data, { instancePath = "" } = {}) {
+function validate34(data) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.body === void 0 || !func0.call(data, "body")) {
-      vErrors = __ajvError(vErrors, instancePath, "required", { missingProperty: "body" });
+      vErrors = __ajvError(vErrors, "", "required", { missingProperty: "body" });
       errors++;
     }
     for (const key0 of Object.keys(data)) {
       if (!(key0 === "body")) {
-        vErrors = __ajvError(vErrors, instancePath, "additionalProperties", { additionalProperty: key0 });
+        vErrors = __ajvError(vErrors, "", "additionalProperties", { additionalProperty: key0 });
         errors++;
       }
     }
@@ -3513,7 +3513,7 @@ function validate34(data, { instancePath = "" } = {}) {
       let data0 = data.body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.access_token === void 0 || !func0.call(data0, "access_token")) {
-          vErrors = __ajvError(vErrors, instancePath + "/body", "required", { missingProperty: "access_token" });
+          vErrors = __ajvError(vErrors, "/body", "required", { missingProperty: "access_token" });
           errors++;
         }
         if (data0.access_token !== void 0 && func0.call(data0, "access_token")) {
@@ -3527,7 +3527,7 @@ function validate34(data, { instancePath = "" } = {}) {
               } else if (data1 === null) {
                 coerced0 = "";
               } else {
-                vErrors = __ajvError(vErrors, instancePath + "/body/access_token", "type", { type: "string" });
+                vErrors = __ajvError(vErrors, "/body/access_token", "type", { type: "string" });
                 errors++;
               }
             }
@@ -3540,12 +3540,12 @@ function validate34(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        vErrors = __ajvError(vErrors, instancePath + "/body", "type", { type: "object" });
+        vErrors = __ajvError(vErrors, "/body", "type", { type: "object" });
         errors++;
       }
     }
   } else {
-    vErrors = __ajvError(vErrors, instancePath, "type", { type: "object" });
+    vErrors = __ajvError(vErrors, "", "type", { type: "object" });
     errors++;
   }
   validate34.errors = vErrors;

@@ -180,6 +180,15 @@ export function tidy(source) {
   const names = ['instancePath = ""', ...kept.map((n) => (n === "rootData" ? "rootData = data" : n === "dynamicAnchors" ? "dynamicAnchors = {}" : n))];
   out = out.replace(SIGNATURE, (_, head, tail) => `${head}${names.join(", ")} ${tail}`);
   out = out.replace(/^(function validate\d+\(.*\{)\n\s*;\n/gm, "$1\n");
+  // Called only as validate(data) (CompiledValidator; no validator calls another), so instancePath is always "".
+  if (!kept.length && !/\bvalidate\d+\((?!data, \{ instancePath = "" \} = \{\}\) \{$)/m.test(out.replace(/^var op\d+ = validate\d+;$/gm, ""))) {
+    out = out
+      .replace(/^(function validate\d+)\(data, \{ instancePath = "" \} = \{\}\) \{$/gm, "$1(data) {")
+      .replace(/\binstancePath \+ (?=")/g, "")
+      .replace(/\{ instancePath, /g, '{ instancePath: "", ')
+      .replace(/(?<![\w$.])instancePath(?=[,)])/g, '""');
+    if (/(?<![\w$.])instancePath(?!: )/.test(out)) throw new Error("tidy: instancePath is still read");
+  }
   // Every plain error record is built by one function instead of an object literal at each site.
   const PUSH = /^(\s*)\(vErrors \?\?= \[\]\)\.push\(\{ instancePath(?:: (.+?))?, schemaPath: ("(?:[^"\\]|\\.)*"), keyword: ("[A-Za-z]+"), params: (.*) \}\);$/gm;
   let pushes = 0;
