@@ -108,6 +108,7 @@ describe("createSoopClient: credentials", () => {
     ["a cookie", { kind: "field", in: "cookie", name: "client_id" }],
     ["a field nobody supplies", { kind: "field", in: "query", name: "api_key" }],
     ["a bearer token", { kind: "bearer" }],
+    ["an apiKey scheme (even one named like a field)", { kind: "apiKey", in: "query", name: "client_id" }],
   ])("an operation index naming a credential in %s fails at construction, not at the first request", (_, credential) => {
     const index = { op: { ...operations.listFilters, credentials: [operations.listFilters.credentials[0]!, credential] } } as unknown as OperationIndex;
     expect(() => fieldCredentials(index, { client_id: () => clientId })).toThrow(`soop: operation op needs credential ${JSON.stringify(credential)}`);
@@ -252,6 +253,18 @@ describe("authorizeUrl and getAuthCode", () => {
     expect(await c.getAuthCode()).toEqual({ location: "https://app.example.com/cb?code=code-9", code: "code-9" });
   });
 
+  it("an error thrown by the app's own middleware is a TransportError of getAuthCode, with its cause", async () => {
+    const { c, fetch } = make(ok);
+    c.use({
+      onRequest() {
+        throw new Error("proxy refused");
+      },
+    });
+    const err = await caught(() => c.getAuthCode());
+    expect(err).toMatchObject({ name: "TransportError", provider: "soop", operation: "getAuthCode", reason: "network", cause: { message: "proxy refused" } });
+    expect(fetch.calls).toHaveLength(0);
+  });
+
   it("a network failure is a TransportError of getAuthCode, with no secret", async () => {
     const { c } = make((req) => {
       throw new TypeError(`fetch failed for ${req.url.href} (${clientSecret})`);
@@ -317,6 +330,11 @@ describe("envelope", () => {
     await expect(pos.c.getStationInfo()).resolves.toEqual({ result: "1", msg: "Success" });
     const blank = make(() => json({ result: " ", msg: "" }));
     await expect(blank.c.getStationInfo()).resolves.toEqual({ result: " ", msg: "" });
+  });
+
+  it.each([null, false, [-1]])("a result that is neither number nor text (%j) is no result: a 200 succeeds", async (result) => {
+    const { c } = make(() => json({ result, msg: "" }));
+    await expect(c.getStationInfo()).resolves.toEqual({ result, msg: "" });
   });
 
   it("words a failure by its result when msg is no text", async () => {
