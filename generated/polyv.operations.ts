@@ -13,8 +13,10 @@ export const info = {
   "factory": "createPolyvClient",
   "rateLimit": {
     "limit": 1500,
-    "intervalMs": 10000
-  }
+    "intervalMs": 10000,
+    "blockMs": 300000
+  },
+  "timestampValidMs": 180000
 } as const satisfies ProviderInfo;
 
 export const operations = {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Refreshes docs-assets/landing.png, the README's picture of the docs landing page (run after `npm run docs`).
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/chromium.mjs";
 import { root } from "./lib/registry.mjs";
 import { serveDir } from "./lib/serve.mjs";
 
 const site = await serveDir(join(root, "docs"));
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
   await page.goto(`${site.url}/index.html`);

@@ -1,6 +1,7 @@
 // Section 4: what each subpath costs a bundle. Each dist entry is bundled with esbuild (platform node, ESM,
 // minified, openapi-fetch included), then gzipped (level 9). The metafile says which inputs went in: no
-// provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module, nor streamspec/redis.
+// provider's bundle may contain another provider's src/<other>/ or generated/<other>.* module, nor streamspec/redis,
+// nor the fakes (streamspec/testing).
 // Each entry is also bundled for platform=browser: the Node built-ins it imports (`node:` or bare) are listed,
 // and must be none (browsers, workerd and edge runtimes have no Node built-ins).
 import { gzipSync } from "node:zlib";
@@ -35,9 +36,14 @@ export async function run({ root, providers }) {
     const code = result.outputFiles[0].contents;
     const inputs = Object.keys(result.metafile.inputs);
     const others = providers.filter((p) => p !== provider);
-    // Another provider's code, or a Node-only subpath's (the Redis store and its libraries) is foreign here.
+    // Another provider's code, a Node-only subpath's (the Redis store and its libraries), the test kit
+    // (streamspec/testing) or the wire validators only the fakes use is foreign here.
     const foreign = inputs.filter(
-      (path) => others.some((o) => path.includes(`src/${o}/`) || path.includes(`generated/${o}.`)) || NODE_ONLY.some((re) => re.test(path)),
+      (path) =>
+        others.some((o) => path.includes(`src/${o}/`) || path.includes(`generated/${o}.`)) ||
+        NODE_ONLY.some((re) => re.test(path)) ||
+        path.includes("src/testing/") ||
+        path.includes(".wire-validators."),
     );
     const byGroup = {};
     const output = Object.values(result.metafile.outputs)[0];

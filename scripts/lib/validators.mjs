@@ -109,6 +109,7 @@ export async function compileValidators(groups) {
   const result = await build({
     stdin: { contents: names.map((name, i) => `export { validators as ${name} } from "group:${i}";\n`).join(""), sourcefile: "validators.js", resolveDir: root },
     absWorkingDir: root,
+    preserveSymlinks: true, // a linked node_modules (a worktree's) must not change the paths written in comments
     bundle: true,
     write: false,
     format: "esm",

@@ -2,7 +2,9 @@
 // shows every operation, links resolve, no console errors, and no request leaves the machine.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+// @ts-expect-error plain ESM helper shared with the scripts
+import { launchChromium } from "../../scripts/lib/chromium.mjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../helpers/spec.js";
 // @ts-expect-error plain ESM helpers shared with the scripts
@@ -45,10 +47,7 @@ beforeAll(async () => {
   if (!existsSync(join(root, "docs", "index.html"))) await buildDocs();
   mkdirSync(artifacts, { recursive: true });
   site = await serveDir(join(root, "docs"));
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -3,7 +3,9 @@
 // retried non-GET operation shows its `x-retry-safe-reason`.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+// @ts-expect-error plain ESM helper shared with the scripts
+import { launchChromium } from "../../scripts/lib/chromium.mjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { root } from "../helpers/spec.js";
@@ -89,10 +91,7 @@ describe("the rendered docs", () => {
   beforeAll(async () => {
     if (!existsSync(join(root, "docs", "index.html"))) await buildDocs();
     site = await serveDir(join(root, "docs"));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

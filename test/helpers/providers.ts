@@ -1,16 +1,16 @@
 // One "kit" per provider for the reliability tests: distinctive secrets, a factory bound to a base URL (or an
-// injected fetch), the smallest valid call of every operation with the concrete path it requests, and a success
-// responder built from the spec's own 2xx examples (plus the token endpoints, which hand out distinctive
-// tokens that count as secrets too).
+// injected fetch), the smallest valid call of every operation with the concrete path it requests, and the provider's
+// fake from streamspec/testing as the fault server's success answer (one fake per provider in the codebase).
 import { createArctosClient, operations as arctosOperations, type ArctosClient } from "../../src/arctos/index.js";
 import type { CommonOptions } from "../../src/core/options.js";
 import type { OperationIndex } from "../../src/core/operation.js";
 import { createFlipFlopClient, operations as flipflopOperations, type FlipFlopClient } from "../../src/flipflop/index.js";
 import { createPolyvClient, operations as polyvOperations, type PolyvClient, type PolyvRateLimitOption } from "../../src/polyv/index.js";
 import { createSoopClient, operations as soopOperations, type SoopClient, type SoopToken } from "../../src/soop/index.js";
+import { createFakeArctos, createFakeFlipFlop, createFakePolyv, createFakeSoop, type Fake, type FakeArctos, type FakeFlipFlop, type FakePolyv, type FakeSoop } from "../../src/testing/index.js";
+import { serialise, type FakeCore } from "../../src/testing/core.js";
 import type { Answer, Received, Responder } from "./fault-server.js";
 import { recordingFetch, type Recorded } from "./fetch.js";
-import { loadSpec } from "./spec.js";
 
 export type ProviderName = "flipflop" | "polyv" | "soop" | "arctos";
 
@@ -33,16 +33,30 @@ export const ARCTOS_USER = { user_id: "USER-12345678", name: "Ann", role: "MODER
 /** The Basic credentials FlipFlop sends, in base64: a secret of its own. */
 export const FLIPFLOP_BASIC = Buffer.from(`${SECRETS.flipflop.apiKey}:${SECRETS.flipflop.apiSecret}`).toString("base64");
 
-/** Tokens and codes the fake servers handed out in this module context (they are secrets as well). */
-const issued: string[] = [];
-let serial = 0;
-const issue = (prefix: string, suffix: string) => {
-  const value = `${prefix}-${++serial}-${suffix}`;
-  issued.push(value);
-  return value;
-};
+/** Every fake the kits made in this module context: the tokens and codes they handed out are secrets too. */
+const made: { provider: ProviderName; fake: Fake }[] = [];
 
-/** Every configured secret of every provider, plus every token or code issued so far. */
+/** The codes and tokens a fake's answers handed out (SOOP codes and tokens, Arctos codes and tokens). */
+function issuedBy(fake: Fake): string[] {
+  const out: string[] = [];
+  const collect = (value: unknown, key = ""): void => {
+    if (typeof value === "string" && /^(code|access_token|refresh_token|accessToken|streamingToken)$/.test(key)) out.push(value);
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) collect(v, k);
+  };
+  for (const r of fake.requests) {
+    if (!r.answer) continue;
+    const location = r.answer.headers.location;
+    if (location) collect(new URL(location).searchParams.get("code") ?? undefined, "code");
+    try {
+      collect(JSON.parse(r.answer.body));
+    } catch {
+      // not JSON: nothing issued
+    }
+  }
+  return out;
+}
+
+/** Every configured secret of every provider, plus every token or code a kit's fake issued so far. */
 export function allSecrets(): string[] {
   return [
     SECRETS.flipflop.apiSecret,
@@ -52,7 +66,7 @@ export function allSecrets(): string[] {
     SECRETS.soop.accessToken,
     SECRETS.soop.refreshToken,
     SECRETS.arctos.licenseKey,
-    ...issued,
+    ...made.filter((m) => m.provider !== "flipflop" && m.provider !== "polyv").flatMap((m) => issuedBy(m.fake)),
   ];
 }
 
@@ -67,107 +81,54 @@ export interface KitOptions extends CommonOptions {
 export interface OperationCall<C> {
   /** The pathname the call requests (what the fault server counts and scripts). */
   path: string;
+  /**
+   * The operation of one request the call sends first, to get the fake into a state where the call itself is valid
+   * (a fresh single-use code to exchange, a filter entry to delete): the stateful fakes refuse a repeat otherwise.
+   */
+  before?: string;
   call: (c: C, init?: { signal?: AbortSignal }) => Promise<unknown>;
 }
 
-export interface Kit<C = any> {
+export interface Kit<C = any, F extends Fake = Fake> {
   name: ProviderName;
   operations: OperationIndex;
   make(options?: KitOptions): C;
   /** The smallest valid call of every operation (every key of `operations`). */
   calls: Record<string, OperationCall<C>>;
-  /** A fresh success responder (stateful: counters, issued tokens). */
-  responder(): Responder & ArctosControl;
-  /** This provider's secrets: the configured ones, plus the tokens and codes its fake server issued so far. */
+  /** A fresh fake of this provider, in the state the calls expect (`record: false` keeps only counts). */
+  fake(options?: { record?: boolean }): F;
+  /** A fresh success responder for the fault server: a new fake answering (and on `.fake`, to control it). */
+  responder(options?: { record?: boolean }): Responder & { fake: F };
+  /** This provider's secrets: the configured ones, plus the tokens and codes its fakes issued so far. */
   secrets(): string[];
 }
 
-export interface ArctosControl {
-  /** Arctos only: tokens the fake server answers 1404 (expired) to. */
-  dead?: Set<string>;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// Success answers from the spec
+// A fake as the fault server's success answer
 
-interface Example {
-  status: number;
-  mediaType: string;
-  value: unknown;
-}
+const HOP_BY_HOP = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"]);
 
-function resolveRef(doc: any, node: any): any {
-  while (node && typeof node.$ref === "string") {
-    node = node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
-  }
-  return node;
-}
-
-const exampleCache = new Map<ProviderName, Record<string, Example | undefined>>();
-
-/** The first documented 2xx example of every operation (JSON preferred); the spec is read once per provider. */
-export function successExamples(provider: ProviderName): Record<string, Example | undefined> {
-  let cached = exampleCache.get(provider);
-  if (!cached) exampleCache.set(provider, (cached = readSuccessExamples(provider)));
-  return cached;
-}
-
-function readSuccessExamples(provider: ProviderName): Record<string, Example | undefined> {
-  const doc = loadSpec(provider);
-  const out: Record<string, Example | undefined> = {};
-  for (const item of Object.values<any>(doc.paths)) {
-    for (const op of Object.values<any>(item)) {
-      if (!op?.operationId) continue;
-      const statuses = Object.keys(op.responses ?? {}).filter((s) => /^2\d\d$/.test(s)).sort();
-      for (const status of statuses) {
-        const response = resolveRef(doc, op.responses[status]);
-        const media = Object.entries<any>(response.content ?? {}).sort(([a], [b]) => Number(b.includes("json")) - Number(a.includes("json")));
-        const [mediaType, m] = media[0] ?? [];
-        if (!mediaType) {
-          out[op.operationId] = { status: Number(status), mediaType: "", value: undefined };
-          break;
-        }
-        const value = m.example !== undefined ? m.example : resolveRef(doc, Object.values<any>(m.examples ?? {})[0])?.value;
-        out[op.operationId] = { status: Number(status), mediaType, value };
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-function templateMatcher(operations: OperationIndex): (method: string, path: string) => string | undefined {
-  const routes = Object.entries(operations).map(([id, meta]) => ({
-    id,
-    method: meta.method,
-    re: new RegExp(`^${meta.path.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+")}$`),
-  }));
-  return (method, path) => routes.find((r) => r.method === method && r.re.test(path))?.id;
-}
-
-/** The operationId a received request belongs to. */
-export function operationOf(kit: Kit, rec: Pick<Received, "method" | "path">): string | undefined {
-  return templateMatcher(kit.operations)(rec.method, rec.path);
-}
-
-function exampleAnswer(example: Example | undefined): Answer {
-  if (!example) return { status: 200, body: {} };
-  if (example.value === undefined) return { status: example.status };
-  return {
-    status: example.status,
-    headers: { "content-type": example.mediaType },
-    body: typeof example.value === "string" ? example.value : JSON.stringify(example.value),
+/**
+ * The fault server's Responder answering as `fake` does (the fault server keeps its transport faults). It hands the
+ * request to the fake's core directly, as the fake's own server does, rather than through `fake.fetch`: the same
+ * answer without building a Request and a Response per call (the leak tests make 10,000 calls).
+ */
+export function fakeResponder<F extends Fake>(fake: F): Responder & { fake: F } {
+  const core = fake as unknown as FakeCore;
+  const respond = (rec: Received): Answer => {
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(rec.headers)) if (!HOP_BY_HOP.has(k.toLowerCase())) headers.set(k, v);
+    const outcome = core.process({ method: rec.method, url: new URL(rec.url, "http://127.0.0.1"), headers, body: rec.body, ip: "127.0.0.1" });
+    if (outcome.kind !== "answer") throw new Error(`the fake's injected ${outcome.kind} has no Answer; script transport faults on the fault server`);
+    const { status, headers: out, body } = serialise(outcome.answer);
+    return { status, headers: out, body: body === "" ? undefined : body };
   };
+  return Object.assign(respond, { fake });
 }
 
-function specResponder(provider: ProviderName, operations: OperationIndex, overrides: Record<string, Responder> = {}): Responder {
-  const examples = successExamples(provider);
-  const match = templateMatcher(operations);
-  return (rec) => {
-    const id = match(rec.method, rec.path);
-    if (!id) return { status: 404, body: { message: `no route ${rec.method} ${rec.path}` } };
-    return overrides[id]?.(rec) ?? exampleAnswer(examples[id]);
-  };
+function track<F extends Fake>(provider: ProviderName, fake: F): F {
+  made.push({ provider, fake });
+  return fake;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -175,7 +136,7 @@ function specResponder(provider: ProviderName, operations: OperationIndex, overr
 
 const withBase = (options: KitOptions) => ({ retry: false as const, ...options });
 
-export const flipflopKit: Kit<FlipFlopClient> = {
+export const flipflopKit: Kit<FlipFlopClient, FakeFlipFlop> = {
   name: "flipflop",
   operations: flipflopOperations,
   make: (options = {}) => createFlipFlopClient({ ...SECRETS.flipflop, ...withBase(options) }),
@@ -187,11 +148,12 @@ export const flipflopKit: Kit<FlipFlopClient> = {
       call: (c, i) => c.forceTerminateMemberStreamKey({ params: { path: { appUserId: "member42" } }, ...i }),
     },
   },
-  responder: () => specResponder("flipflop", flipflopOperations),
+  fake: (o = {}) => track("flipflop", createFakeFlipFlop({ ...SECRETS.flipflop, members: ["member42"], ...o })),
+  responder: (o) => fakeResponder(flipflopKit.fake(o)),
   secrets: () => [SECRETS.flipflop.apiSecret, FLIPFLOP_BASIC],
 };
 
-export const polyvKit: Kit<PolyvClient> = {
+export const polyvKit: Kit<PolyvClient, FakePolyv> = {
   name: "polyv",
   operations: polyvOperations,
   make: ({ rateLimit = false, ...options } = {}) => createPolyvClient({ ...SECRETS.polyv, rateLimit, ...withBase(options) }),
@@ -205,13 +167,15 @@ export const polyvKit: Kit<PolyvClient> = {
       call: (c, i) => c.updateChannelOauthCustom({ body: { customUri: "https://example.com/polyv/auth", channelId: "2191532" }, ...i }),
     },
   },
-  responder: () => specResponder("polyv", polyvOperations),
+  fake: (o = {}) => track("polyv", createFakePolyv({ ...SECRETS.polyv, channels: ["2191532"], ...o })),
+  responder: (o) => fakeResponder(polyvKit.fake(o)),
   secrets: () => [SECRETS.polyv.appSecret],
 };
 
+let filterSerial = 0;
 const soopToken = (): SoopToken => ({ accessToken: SECRETS.soop.accessToken, refreshToken: SECRETS.soop.refreshToken, expiresAt: Date.now() + 3_600_000 });
 
-export const soopKit: Kit<SoopClient> = {
+export const soopKit: Kit<SoopClient, FakeSoop> = {
   name: "soop",
   operations: soopOperations,
   make: ({ token = soopToken(), onToken, ...options } = {}) =>
@@ -219,14 +183,29 @@ export const soopKit: Kit<SoopClient> = {
   calls: {
     getAuthCode: { path: "/auth/code", call: (c, i) => c.getAuthCode({ ...i }) },
     issueAuthCode: { path: "/auth/code", call: (c, i) => c.issueAuthCode({ body: { auth_type: "api", certification_number: 111111 }, ...i }) },
-    issueToken: { path: "/auth/token", call: (c, i) => c.issueToken({ body: { grant_type: "authorization_code", code: "soop-verification-code-77" }, ...i }) },
+    issueToken: {
+      path: "/auth/token",
+      before: "issueAuthCode", // a fresh single-use code
+      call: async (c, i) => {
+        const { code } = await c.issueAuthCode({ body: { auth_type: "api", certification_number: 111111 } });
+        return c.issueToken({ body: { grant_type: "authorization_code", code }, ...i });
+      },
+    },
     getRtmpInfo: { path: "/broad/rtmp", call: (c, i) => c.getRtmpInfo({ body: { platform_type: "SOOP" }, ...i }) },
     updateBroadcastInfo: { path: "/broad/info/update", call: (c, i) => c.updateBroadcastInfo({ body: { title: "Late night" }, ...i }) },
     resetStreamKey: { path: "/broad/rtmp/reset", call: (c, i) => c.resetStreamKey({ ...i }) },
     listBroadcasts: { path: "/broad/list", call: (c, i) => c.listBroadcasts({ ...i }) },
     getAquaComponent: { path: "/aqua/component/get", call: (c, i) => c.getAquaComponent({ body: { platform_type: "pc", component_type: "chat" }, ...i }) },
     upsertFilter: { path: "/filter/keyword", call: (c, i) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "toto", reason: "spam" }, ...i }) },
-    deleteFilter: { path: "/filter/streamer", call: (c, i) => c.deleteFilter({ params: { path: { type: "streamer" } }, body: { black_id: "soop1" }, ...i }) },
+    deleteFilter: {
+      path: "/filter/streamer",
+      before: "upsertFilter", // the entry to delete (deleting what is not registered fails), one per call
+      call: async (c, i) => {
+        const black_id = `soop${++filterSerial}`;
+        await c.upsertFilter({ params: { path: { type: "streamer" } }, body: { black_id, reason: "spam" } });
+        return c.deleteFilter({ params: { path: { type: "streamer" } }, body: { black_id }, ...i });
+      },
+    },
     listFilters: { path: "/filter/category", call: (c, i) => c.listFilters({ params: { path: { type: "category" } }, ...i }) },
     listCategories: { path: "/broad/category/list", call: (c, i) => c.listCategories({ params: { query: { locale: "en_US" } }, ...i }) },
     getEmbedInfo: {
@@ -239,16 +218,22 @@ export const soopKit: Kit<SoopClient> = {
     },
     getStationInfo: { path: "/user/stationinfo", call: (c, i) => c.getStationInfo({ ...i }) },
   },
-  responder: () =>
-    specResponder("soop", soopOperations, {
-      issueToken: () => ({
-        body: { access_token: issue("soop-new-access", "b81c"), refresh_token: issue("soop-new-refresh", "0f4d"), expires_in: 28800, token_type: "Bearer", scope: null },
+  fake: (o = {}) =>
+    track(
+      "soop",
+      createFakeSoop({
+        clientId: SECRETS.soop.clientId,
+        clientSecret: SECRETS.soop.clientSecret,
+        tokens: [{ accessToken: SECRETS.soop.accessToken, refreshToken: SECRETS.soop.refreshToken }],
+        broadcasts: 2,
+        ...o,
       }),
-    }),
-  secrets: () => [SECRETS.soop.clientSecret, SECRETS.soop.accessToken, SECRETS.soop.refreshToken, ...issued.filter((s) => s.startsWith("soop-"))],
+    ),
+  responder: (o) => fakeResponder(soopKit.fake(o)),
+  secrets: () => [SECRETS.soop.clientSecret, SECRETS.soop.accessToken, SECRETS.soop.refreshToken, ...made.filter((m) => m.provider === "soop").flatMap((m) => issuedBy(m.fake))],
 };
 
-export const arctosKit: Kit<ArctosClient> = {
+export const arctosKit: Kit<ArctosClient, FakeArctos> = {
   name: "arctos",
   operations: arctosOperations,
   make: ({ baseUrl = "https://arctos.example.test", ...options } = {}) =>
@@ -257,24 +242,17 @@ export const arctosKit: Kit<ArctosClient> = {
     getAuthCode: { path: "/api/auth/code", call: (c, i) => c.getAuthCode({ body: { ...ARCTOS_USER }, ...i }) },
     getAuthTokenUseCode: {
       path: "/api/auth/login",
-      call: (c, i) => c.getAuthTokenUseCode({ body: { grant_type: "authorization_code", client_id: "arctos-webapp", code: "arctos-given-code-31" }, ...i }),
+      before: "getAuthCode", // a fresh single-use code
+      call: async (c, i) => {
+        const { info } = await c.getAuthCode({ body: { ...ARCTOS_USER } });
+        return c.getAuthTokenUseCode({ body: { grant_type: "authorization_code", client_id: "arctos-webapp", code: info.code }, ...i });
+      },
     },
     checkAuthToken: { path: "/api/auth/check", call: (c, i) => c.checkAuthToken({ body: {}, ...i }) },
   },
-  responder: () => {
-    const dead = new Set<string>();
-    const respond = specResponder("arctos", arctosOperations, {
-      getAuthCode: () => ({ body: { status: 1, message: "", info: { code: issue("arctos-auth-code", "9e1b") } } }),
-      getAuthTokenUseCode: () => ({ body: { status: 1, message: "", info: { user_id: 1010000010, access_token: issue("arctos-access-token", "51fa") } } }),
-      checkAuthToken: (rec) => {
-        const token = rec.headers.authorization?.replace(/^Bearer /, "");
-        if (token && dead.has(token)) return { status: 401, body: { status: 1404, message: "令牌已過期" } };
-        return { body: { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000010, role: "MODERATOR" } } };
-      },
-    });
-    return Object.assign(respond, { dead });
-  },
-  secrets: () => [SECRETS.arctos.licenseKey, ...issued.filter((s) => s.startsWith("arctos-"))],
+  fake: (o = {}) => track("arctos", createFakeArctos({ licenseKey: SECRETS.arctos.licenseKey, ...o })),
+  responder: (o) => fakeResponder(arctosKit.fake(o)),
+  secrets: () => [SECRETS.arctos.licenseKey, ...made.filter((m) => m.provider === "arctos").flatMap((m) => issuedBy(m.fake))],
 };
 
 export const KITS: readonly Kit[] = [flipflopKit, polyvKit, soopKit, arctosKit];
@@ -304,7 +282,7 @@ export function toReceived(rec: Recorded, index: number): Received {
   };
 }
 
-/** A recordingFetch answering through `respond` (the kits' success responders, or anything else). */
+/** A recordingFetch answering through `respond` (the kits' fakes, or anything else). */
 export function responderFetch(respond: Responder) {
   return recordingFetch(async (rec, i) => answerToResponse(await respond(toReceived(rec, i))));
 }

@@ -2,6 +2,7 @@
 // loopback port, no persistence, stopped (and restartable on the same port) by the test.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 export interface RedisServer {
   readonly port: number;
@@ -73,4 +74,16 @@ export async function startRedis(): Promise<RedisServer> {
 
   await start();
   return { port, url: `redis://127.0.0.1:${port}`, stop, start };
+}
+
+/** A redis-server for the calling test file: started before its tests, stopped after them. */
+export function useRedisServer(): { readonly current: RedisServer } {
+  const holder = {} as { current: RedisServer };
+  beforeAll(async () => {
+    holder.current = await startRedis();
+  }, 30_000);
+  afterAll(async () => {
+    await holder.current?.stop();
+  });
+  return holder;
 }

@@ -79,10 +79,10 @@ try { await ff.loginMember({ body: { appUserId: "u1" } }); } catch (e) {
       "--input-type=module",
       "-e",
       `const names = [];
-for (const m of ["streamspec", "streamspec/flipflop", "streamspec/polyv", "streamspec/soop", "streamspec/arctos"]) names.push(...Object.keys(await import(m)));
+for (const m of ["streamspec", "streamspec/flipflop", "streamspec/polyv", "streamspec/soop", "streamspec/arctos", "streamspec/testing"]) names.push(...Object.keys(await import(m)));
 console.log(names.sort().join(","));`,
     ]);
-    for (const name of ["ProviderError", "createFlipFlopClient", "createPolyvClient", "createSoopClient", "createArctosClient"]) {
+    for (const name of ["ProviderError", "createFlipFlopClient", "createPolyvClient", "createSoopClient", "createArctosClient", "createFakeFlipFlop", "createFakePolyv", "createFakeSoop", "createFakeArctos"]) {
       expect(out).toContain(name);
     }
   });
@@ -120,4 +120,23 @@ console.log(names.sort().join(","));`,
     });
     expect(out.trim()).toMatch(/^200 \S+$/);
   });
+
+  it("runs the README's testing examples with vitest, as written, against the built package (streamspec/testing)", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const start = readme.indexOf("## Testing your integration");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const snippets = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(snippets).toHaveLength(4); // one per provider
+    const tests = join(dir, "readme-testing");
+    mkdirSync(tests, { recursive: true });
+    snippets.forEach((code, i) => writeFileSync(join(tests, `example-${i + 1}.test.ts`), code));
+    writeFileSync(join(tests, "vitest.config.mjs"), "export default { test: { include: ['*.test.ts'] } };\n");
+    writeFileSync(
+      join(tests, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: [] }, include: ["*.ts"] }),
+    );
+    run(process.execPath, [tsc, "-p", join(tests, "tsconfig.json")]);
+    const out = run(process.execPath, [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", tests, "--reporter=dot"], tests);
+    expect(out.replace(/\x1b\[[0-9;]*m/g, "")).toMatch(/Tests\s+5 passed \(5\)/);
+  }, 120_000);
 });

@@ -2,30 +2,14 @@
 // no window of the interval's length over the limit, abort while waiting, and the local fallback when Redis is down.
 import { Redis } from "ioredis";
 import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/core/logger.js";
 import { ConfigError } from "../../src/index.js";
 import { createRedisStore } from "../../src/redis/index.js";
-import { startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { useRedisServer } from "../helpers/redis-server.js";
+import { busiestWindow } from "../helpers/windows.js";
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await startRedis();
-}, 30_000);
-afterAll(async () => {
-  await server?.stop();
-});
-
-/** The most start times within any window of `ms` (a sliding count over sorted times). */
-export function busiestWindow(times: number[], ms: number): number {
-  const sorted = [...times].sort((x, y) => x - y);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
+const redis = useRedisServer();
 
 describe("store.limiter", () => {
   it("refuses options it can not honour, naming them", () => {
@@ -42,8 +26,8 @@ describe("store.limiter", () => {
   });
 
   it("keeps two connections (two processes) together under the limit in every window of the interval", async () => {
-    const a = createClient({ url: server.url });
-    const b = new Redis(server.url);
+    const a = createClient({ url: redis.current.url });
+    const b = new Redis(redis.current.url);
     await a.connect();
     try {
       const key = `ip-${Date.now()}`;
@@ -63,7 +47,7 @@ describe("store.limiter", () => {
   }, 30_000);
 
   it("a waiting caller can abort", async () => {
-    const client = new Redis(server.url);
+    const client = new Redis(redis.current.url);
     try {
       const limiter = createRedisStore({ redis: client, allowPlaintext: true }).limiter({ key: `abort-${Date.now()}`, limit: 2, intervalMs: 5000 });
       await limiter.acquire(); // 2 in 5 s: one slice of 5 s with 1 request (2 / (1 + 1)), now taken
@@ -77,13 +61,13 @@ describe("store.limiter", () => {
   });
 
   it("falls back to a local limiter with its share while Redis is down, says so once, and shares again after", async () => {
-    const client = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    const client = new Redis(redis.current.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
     client.on("error", () => undefined);
     const events: LogEvent[] = [];
     const store = createRedisStore({ redis: client, allowPlaintext: true, operationTimeoutMs: 300, logger: (e) => events.push(e) });
     const limiter = store.limiter({ key: `down-${Date.now()}`, limit: 40, intervalMs: 1000, fallbackShare: 0.25 });
     await limiter.acquire();
-    await server.stop();
+    await redis.current.stop();
     try {
       const starts: number[] = [];
       await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then(() => starts.push(Date.now()))));
@@ -93,7 +77,7 @@ describe("store.limiter", () => {
       expect(notices.filter((m) => m.startsWith("unreachable"))).toHaveLength(1);
       expect(notices[0]).toMatch(/falls back to a local limiter with 25% of the budget \(10 requests in 1000 ms\)/);
     } finally {
-      await server.start();
+      await redis.current.start();
     }
     // The client reconnects, and after its pause (1 s) the limiter asks Redis again: then it says so.
     const back = () => events.some((e) => e.type === "store" && e.message.startsWith("reachable again"));

@@ -7,19 +7,14 @@ import type { LogEvent } from "../../src/core/logger.js";
 import { ConfigError, TransportError } from "../../src/index.js";
 import { createRedisStore, type RedisStore } from "../../src/redis/index.js";
 import { createSoopClient } from "../../src/soop/index.js";
+import { createFakeSoop } from "../../src/testing/index.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
-import { startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { useRedisServer } from "../helpers/redis-server.js";
 
 const KEY = new Uint8Array(32).map((_, i) => i * 7 + 3);
 const OTHER_KEY = new Uint8Array(32).fill(9);
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await startRedis();
-}, 30_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const redis = useRedisServer();
 
 type Kind = "node-redis" | "ioredis";
 interface Conn {
@@ -31,12 +26,12 @@ interface Conn {
 async function connect(kind: Kind): Promise<Conn> {
   if (kind === "node-redis") {
     // No offline queue: while Redis is down, commands fail at once instead of waiting for a reconnect.
-    const client = createClient({ url: server.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
+    const client = createClient({ url: redis.current.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
     client.on("error", () => undefined);
     await client.connect();
     return { client, raw: (...args) => client.sendCommand(args), close: async () => void (await client.close().catch(() => undefined)) };
   }
-  const client = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50, lazyConnect: true });
+  const client = new Redis(redis.current.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50, lazyConnect: true });
   client.on("error", () => undefined);
   await client.connect();
   return { client, raw: (...args) => client.call(args[0]!, ...args.slice(1)), close: async () => void client.disconnect() };
@@ -175,32 +170,23 @@ describe.each(["node-redis", "ioredis"] as const)("with %s", (kind) => {
   });
 
   it("two SOOP clients (two connections, as two processes) with an expired token make exactly one refresh", async () => {
-    const issued: string[] = [];
-    let refreshes = 0;
-    let live = "refresh-0";
-    const fetch = recordingFetch((rec) => {
-      if (rec.url.pathname === "/auth/token") {
-        refreshes++;
-        const used = new URLSearchParams(rec.body).get("refresh_token");
-        if (used !== live) return json({ result: -1, msg: "invalid refresh token" });
-        live = `refresh-${refreshes}`; // rotates: the used one is dead now
-        issued.push(`access-${refreshes}`);
-        return json({ access_token: `access-${refreshes}`, refresh_token: live, token_type: "Bearer", expires_in: 3600 });
-      }
-      return json({ result: 1, msg: "ok" });
-    });
+    // SOOP is its fake (streamspec/testing): refresh tokens rotate, so a second refresh with the same one would fail.
+    const soop = createFakeSoop({ clientId: "cid", clientSecret: "csecret", tokens: [{ accessToken: "access-0", refreshToken: "refresh-0" }] });
     const storeKey = `soop-shared-${kind}`;
     await storeA.set(storeKey, { accessToken: "access-0", refreshToken: "refresh-0", expiresAt: Date.now() - 1000 });
     const tokens: string[] = [];
     const make = (store: RedisStore) =>
-      createSoopClient({ clientId: "cid", clientSecret: "csecret", baseUrl: "https://openapi.example", fetch, store, storeKey, onToken: (t) => void tokens.push(t.accessToken) });
+      createSoopClient({ clientId: "cid", clientSecret: "csecret", fetch: soop.fetch, store, storeKey, onToken: (t) => void tokens.push(t.accessToken) });
     const one = make(storeA);
     const two = make(storeB);
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).resetStreamKey()));
-    expect(refreshes).toBe(1);
-    expect(tokens).toEqual(["access-1"]); // once, in the client that obtained it
-    expect(fetch.calls.filter((c) => c.url.pathname === "/broad/rtmp/reset").every((c) => new URLSearchParams(c.body).get("access_token") === "access-1")).toBe(true);
-    expect(JSON.stringify(await a.raw("HGETALL", `${prefix}${storeKey}`))).not.toContain("refresh-1");
+    expect(soop.count("issueToken")).toBe(1);
+    const refreshed = JSON.parse(soop.requests.find((r) => r.operationId === "issueToken")!.answer!.body);
+    expect(tokens).toEqual([refreshed.access_token]); // once, in the client that obtained it
+    const resets = soop.requests.filter((r) => r.operationId === "resetStreamKey");
+    expect(resets).toHaveLength(20);
+    expect(resets.every((r) => new URLSearchParams(r.body).get("access_token") === refreshed.access_token && r.answer?.status === 200)).toBe(true);
+    expect(JSON.stringify(await a.raw("HGETALL", `${prefix}${storeKey}`))).not.toContain(refreshed.refresh_token);
   });
 });
 
@@ -212,7 +198,7 @@ describe("when Redis is unreachable", () => {
     const fetch = recordingFetch(() => json({ result: 1, msg: "ok" }));
     const soop = createSoopClient({ clientId: "cid", clientSecret: "csecret", baseUrl: "https://openapi.example", fetch, store, storeKey: "k" });
     await store.set("k", { accessToken: "a", refreshToken: "r", expiresAt: Date.now() + 3_600_000 });
-    await server.stop();
+    await redis.current.stop();
     try {
       const started = Date.now();
       const err = await soop.resetStreamKey().catch((e: unknown) => e);
@@ -222,7 +208,7 @@ describe("when Redis is unreachable", () => {
       expect(Date.now() - started).toBeLessThan(3000);
       expect(fetch.calls).toHaveLength(0); // nothing half-done at the provider
     } finally {
-      await server.start();
+      await redis.current.start();
     }
     await new Promise((r) => setTimeout(r, 300)); // the client reconnects
     await store.set("k", { accessToken: "a2", refreshToken: "r2", expiresAt: Date.now() + 3_600_000 });

@@ -187,7 +187,7 @@ describe("per-attempt timeout and overall deadline", () => {
 
 describe("no leaks", () => {
   it("10,000 sequential calls (keep-alive, one long-lived AbortSignal) leave no timers, no abort listeners and a flat heap", async () => {
-    const quiet = await startFaultServer({ respond: flipflopKit.responder(), record: false });
+    const quiet = await startFaultServer({ respond: flipflopKit.responder({ record: false }), record: false });
     try {
       // The default fetch: nothing here needs a timeout to fire.
       const c = flipflopKit.make({ baseUrl: quiet.url, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } });

@@ -137,10 +137,15 @@ describe("logger masks secrets for every provider", () => {
 
   it.each(KITS.map((k) => [k.name, k] as const))("%s: request and response events of successful and failing calls show no secret", async (_name, kit) => {
     const { ok, failed } = await logEvents(kit);
-    const calls = Object.keys(kit.calls).length + (kit === arctosKit ? 2 : 0); // Arctos logs in once, through its own operations
+    // Arctos logs in once, through its own operations; some calls send one request first (see OperationCall.before).
+    const setups = Object.values(kit.calls).filter((c) => c.before).length;
+    const calls = Object.keys(kit.calls).length + (kit === arctosKit ? 2 : 0) + setups;
     expect(ok.filter((e) => e.type === "request")).toHaveLength(calls);
     expect(ok.filter((e) => e.type === "response")).toHaveLength(calls);
-    expect(failed.filter((e) => e.type === "response").map((e) => (e as { status: number }).status).every((s) => s >= 400)).toBe(true);
+    // Every call failed; only requests some calls send first could succeed (unless they share the faulted path).
+    const statuses = failed.filter((e) => e.type === "response").map((e) => (e as { status: number }).status);
+    expect(statuses.filter((s) => s >= 400)).toHaveLength(Object.keys(kit.calls).length);
+    expect(statuses.filter((s) => s < 400).length).toBeLessThanOrEqual(setups);
     expect(findSecrets(texts([...ok, ...failed]), allSecrets())).toEqual([]);
     // The failing answers echoed the credentials back in response headers: masked there too.
     const echoed = failed.filter((e) => e.type === "response" && Object.keys(e.headers).some((h) => h.startsWith("x-echo")));

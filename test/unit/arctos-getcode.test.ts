@@ -6,28 +6,40 @@ import { createArctosClient } from "../../src/arctos/index.js";
 import { ConfigError, ProviderError, TransportError } from "../../src/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
 import { responseExamples } from "../helpers/spec.js";
+import { createFakeArctos, type FakeArctos } from "../../src/testing/index.js";
 import { caught, expectNoSecrets } from "../helpers/secrets.js";
 
 const baseUrl = "https://arctos.example.test";
-const claims = { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000010, role: "MODERATOR" } };
+const licenseKey = "arc-license-on-the-app-server";
+const appUser = { user_id: "USER-12345678", role: "MODERATOR" } as const;
+// What the fake answers checkAuthToken for `appUser` (the first user of a fake gets ihh ID 1010000001).
+const claims = { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000001, role: "MODERATOR" } };
 // The spec's own documented "token expired" answer (whatever shape the spec gives it).
 const expired = responseExamples("arctos").find((e) => e.operationId === "checkAuthToken" && e.status === 401 && JSON.stringify(e.value).includes("1404"))!;
 
-/** A fake Arctos whose login hands out `token-N-secret` for any code; `check` may answer otherwise. */
+/** Arctos as its fake (streamspec/testing) answers it, through a recording fetch; `check` may script its own answer. */
 function arctos(check?: (req: Recorded) => Response | undefined) {
-  let logins = 0;
-  return recordingFetch(async (req) => {
-    if (req.url.pathname === "/api/auth/login") return json({ status: 1, message: "", info: { user_id: 1010000010, access_token: `token-${++logins}-secret` } });
-    if (req.url.pathname === "/api/auth/check") return check?.(req) ?? json(claims);
-    return json({ status: 0, message: "Resource not found", info: null }, 404);
+  const fake = createFakeArctos({ licenseKey });
+  const fetch = recordingFetch(async (req) => {
+    const own = req.url.pathname === "/api/auth/check" ? check?.(req) : undefined;
+    return own ?? fake.fetch(req.url, { method: req.method, headers: req.headers, ...(req.body ? { body: req.body } : {}) });
   });
+  return Object.assign(fetch, { fake, tokens: () => fake.sessions().map((s) => s.accessToken) });
 }
 
-/** getCode as an app would write it: one fresh code per call, counted. */
-function codes() {
+/**
+ * getCode as an app would write it: its server buys one fresh code from Arctos with the license key (here straight
+ * from the fake, not through the client's fetch), counted.
+ */
+function codes(fake: FakeArctos) {
   const issued: string[] = [];
   const getCode = async () => {
-    const code = `one-time-code-${issued.length + 1}-from-server`;
+    const res = await fake.fetch(`${baseUrl}/api/auth/code`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "arc-license-key": licenseKey },
+      body: JSON.stringify(appUser),
+    });
+    const code: string = (await res.json()).info.code;
     issued.push(code);
     return code;
   };
@@ -41,14 +53,14 @@ const paths = (calls: Recorded[]) => calls.map((r) => r.url.pathname);
 describe("createArctosClient with getCode", () => {
   it("logs in with the code getCode gives: no getAuthCode request, no license key header, the code in the login body", async () => {
     const fetch = arctos();
-    const getCode = codes();
+    const getCode = codes(fetch.fake);
     const c = make(fetch, getCode);
     await expect(c.checkAuthToken()).resolves.toEqual(claims);
     expect(paths(fetch.calls)).toEqual(["/api/auth/login", "/api/auth/check"]);
     expect(getCode.issued).toHaveLength(1);
     expect(JSON.parse(fetch.calls[0]!.body)).toEqual({ grant_type: "authorization_code", client_id: "arctos-webapp", code: getCode.issued[0] });
     for (const r of fetch.calls) expect(r.headers.has("arc-license-key")).toBe(false);
-    expect(fetch.calls[1]!.headers.get("authorization")).toBe("Bearer token-1-secret");
+    expect(fetch.calls[1]!.headers.get("authorization")).toBe(`Bearer ${fetch.tokens()[0]}`);
   });
 
   it("the spec documents the 1404 answer this relies on", () => {
@@ -56,19 +68,19 @@ describe("createArctosClient with getCode", () => {
   });
 
   it("calls getCode again for the re-login after a dead token (1404), and repeats the call once", async () => {
-    const fetch = arctos((req) => (req.headers.get("authorization") === "Bearer token-1-secret" ? json(expired.value, expired.status) : undefined));
-    const getCode = codes();
+    const fetch = arctos((req) => (req.headers.get("authorization") === `Bearer ${fetch.tokens()[0]}` ? json(expired.value, expired.status) : undefined));
+    const getCode = codes(fetch.fake);
     const c = make(fetch, getCode);
     await expect(c.checkAuthToken()).resolves.toEqual(claims);
     expect(paths(fetch.calls)).toEqual(["/api/auth/login", "/api/auth/check", "/api/auth/login", "/api/auth/check"]);
     expect(getCode.issued).toHaveLength(2);
     expect(JSON.parse(fetch.calls[2]!.body).code).toBe(getCode.issued[1]);
-    expect(fetch.calls[3]!.headers.get("authorization")).toBe("Bearer token-2-secret");
+    expect(fetch.calls[3]!.headers.get("authorization")).toBe(`Bearer ${fetch.tokens()[1]}`);
   });
 
   it("concurrent first calls share one getCode and one login", async () => {
     const fetch = arctos();
-    const getCode = codes();
+    const getCode = codes(fetch.fake);
     const c = make(fetch, getCode);
     await Promise.all([c.checkAuthToken(), c.checkAuthToken(), c.checkAuthToken()]);
     expect(getCode.issued).toHaveLength(1);
@@ -97,7 +109,7 @@ describe("createArctosClient with getCode", () => {
 
   it("getAuthCode itself needs the license key: ConfigError naming licenseKey before anything is sent", async () => {
     const fetch = arctos();
-    const c = make(fetch, codes());
+    const c = make(fetch, codes(fetch.fake));
     const err = await caught(() => c.getAuthCode({ body: { user_id: "USER-1", role: "MODERATOR" } }));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err).toMatchObject({ option: "licenseKey" });
@@ -106,9 +118,10 @@ describe("createArctosClient with getCode", () => {
 
   it("the code never shows in an error", async () => {
     const fetch = recordingFetch(async (req) => json({ status: 0, message: `code ${JSON.parse(req.body).code} refused`, info: null }, 403));
-    const getCode = codes();
+    const getCode = codes(createFakeArctos({ licenseKey }));
     const err = await caught(() => make(fetch, getCode).checkAuthToken());
     expect(err).toBeInstanceOf(ProviderError);
+    expect(getCode.issued).toHaveLength(1);
     expectNoSecrets(err, getCode.issued);
   });
 });

@@ -3,35 +3,40 @@
 import { describe, expect, it } from "vitest";
 import { createArctosClient, info, type ArctosLicenseKeyOptions } from "../../src/arctos/index.js";
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
+import { createFakeArctos } from "../../src/testing/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
 import { caught, expectNoSecrets } from "../helpers/secrets.js";
 
 const licenseKey = "arc-license-0123456789abcdef";
 const baseUrl = "https://arctos.example.test";
 const user = { user_id: "USER-12345678", name: "Ann", role: "MODERATOR" } as const;
-const claims = { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000010, role: "MODERATOR" } };
+// What the fake answers checkAuthToken for `user` (the first user of a fake gets ihh ID 1010000001).
+const claims = { status: 1, message: "", info: { client_id: "arctos-webapp", user_id: 1010000001, role: "MODERATOR" } };
 // A failure as the document's tables give it: the specific code in `status`, the table's text as the message.
 const dead = (code: number, message = code === 1404 ? "令牌已過期" : "令牌無效") => json({ status: code, message }, 401);
 
 type Respond = (req: Recorded, n: number) => Response | undefined | Promise<Response | undefined>;
 
-/** A fake Arctos: codes `code-N-xyz`, tokens `token-N-secret`; `check`/`code`/`login` may answer otherwise. */
+/**
+ * Arctos as its fake (streamspec/testing) answers it, seen through a recording fetch; `check`/`code`/`login` may
+ * script an answer of their own for a request instead (the n-th of that operation), which the fake then never sees.
+ * `codes()` and `tokens()` are what the fake issued, in order.
+ */
 function arctos(over: { check?: Respond; code?: Respond; login?: Respond } = {}) {
+  const fake = createFakeArctos({ licenseKey });
   const n = { code: 0, login: 0, check: 0 };
-  return recordingFetch(async (req) => {
-    switch (req.url.pathname) {
-      case "/api/auth/code":
-        n.code++;
-        return (await over.code?.(req, n.code)) ?? json({ status: 1, message: "", info: { code: `code-${n.code}-xyz` } });
-      case "/api/auth/login":
-        n.login++;
-        return (await over.login?.(req, n.login)) ?? json({ status: 1, message: "", info: { user_id: 1010000010, access_token: `token-${n.login}-secret` } });
-      case "/api/auth/check":
-        n.check++;
-        return (await over.check?.(req, n.check)) ?? json(claims);
+  const fetch = recordingFetch(async (req) => {
+    const op = ({ "/api/auth/code": "code", "/api/auth/login": "login", "/api/auth/check": "check" } as const)[req.url.pathname];
+    if (op) {
+      n[op]++;
+      const own = await over[op]?.(req, n[op]);
+      if (own) return own;
     }
-    return json({ status: 0, message: "資源未找到" }, 404);
+    return fake.fetch(req.url, { method: req.method, headers: req.headers, ...(req.body ? { body: req.body } : {}) });
   });
+  const codes = () => fake.requests.filter((r) => r.operationId === "getAuthCode" && r.answer?.status === 200).map((r) => JSON.parse(r.answer!.body).info.code as string);
+  const tokens = () => fake.sessions().map((s) => s.accessToken);
+  return Object.assign(fetch, { fake, codes, tokens });
 }
 
 const make = (fetch: ReturnType<typeof arctos>, extra: Partial<ArctosLicenseKeyOptions> = {}) =>
@@ -54,9 +59,9 @@ describe("createArctosClient: automatic login", () => {
     expect(JSON.parse(code.body)).toEqual(user);
     expect(login.headers.get("arc-license-key")).toBeNull();
     expect(bearer(login)).toBeNull();
-    expect(JSON.parse(login.body)).toEqual({ grant_type: "authorization_code", client_id: "arctos-webapp", code: "code-1-xyz", redirect_uri: "https://app.example.test/back" });
+    expect(JSON.parse(login.body)).toEqual({ grant_type: "authorization_code", client_id: "arctos-webapp", code: fetch.codes()[0], redirect_uri: "https://app.example.test/back" });
     expect(check.headers.get("arc-license-key")).toBeNull();
-    expect(bearer(check)).toBe("Bearer token-1-secret");
+    expect(bearer(check)).toBe(`Bearer ${fetch.tokens()[0]}`);
   });
 
   it("caches the token: later calls log in no more, and leave out redirect_uri when none is configured", async () => {
@@ -67,8 +72,8 @@ describe("createArctosClient: automatic login", () => {
     await c.checkAuthToken({ body: {} });
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "check"]);
     expect(JSON.parse(fetch.calls[1]!.body)).not.toHaveProperty("redirect_uri");
-    expect(bearer(fetch.calls[3]!)).toBe("Bearer token-1-secret");
-    expect(c.token()).toBe("token-1-secret");
+    expect(bearer(fetch.calls[3]!)).toBe(`Bearer ${fetch.tokens()[0]}`);
+    expect(c.token()).toBe(fetch.tokens()[0]);
   });
 
   it("20 concurrent first calls share one login", async () => {
@@ -79,27 +84,29 @@ describe("createArctosClient: automatic login", () => {
     expect(r.filter((x) => x === "code")).toHaveLength(1);
     expect(r.filter((x) => x === "login")).toHaveLength(1);
     expect(r.slice(0, 2)).toEqual(["code", "login"]);
-    expect(fetch.calls.slice(2).map(bearer)).toEqual(Array(20).fill("Bearer token-1-secret"));
+    expect(fetch.calls.slice(2).map(bearer)).toEqual(Array(20).fill(`Bearer ${fetch.tokens()[0]}`));
+    expect(fetch.tokens()).toHaveLength(1);
   });
 
   it("login() forces a new login and token() reports the cached token", async () => {
     const fetch = arctos();
     const c = make(fetch);
-    await expect(c.login()).resolves.toBe("token-1-secret");
-    await expect(c.login()).resolves.toBe("token-2-secret");
-    expect(c.token()).toBe("token-2-secret");
+    const first = await c.login();
+    const second = await c.login();
+    expect(fetch.tokens()).toEqual([first, second]);
+    expect(c.token()).toBe(second);
     await c.checkAuthToken();
     expect(route(fetch.calls)).toEqual(["code", "login", "code", "login", "check"]);
-    expect(bearer(fetch.calls[4]!)).toBe("Bearer token-2-secret");
+    expect(bearer(fetch.calls[4]!)).toBe(`Bearer ${second}`);
   });
 
   it("direct getAuthCode / getAuthTokenUseCode calls send only their own credentials and leave the cached token alone", async () => {
     const fetch = arctos();
     const c = make(fetch);
     const issued = await c.getAuthCode({ body: { user_id: "other", role: "PUBLISHER" } });
-    expect(issued).toEqual({ status: 1, message: "", info: { code: "code-1-xyz" } });
-    const granted = await c.getAuthTokenUseCode({ body: { grant_type: "authorization_code", client_id: "arctos-client", code: "code-1-xyz" } });
-    expect(granted.info).toEqual({ user_id: 1010000010, access_token: "token-1-secret" });
+    expect(issued).toEqual({ status: 1, message: "", info: { code: fetch.codes()[0] } });
+    const granted = await c.getAuthTokenUseCode({ body: { grant_type: "authorization_code", client_id: "arctos-client", code: issued.info.code } });
+    expect(granted.info).toEqual({ user_id: 1010000001, access_token: fetch.tokens()[0] });
     expect(route(fetch.calls)).toEqual(["code", "login"]);
     expect(fetch.calls[0]!.headers.get("arc-license-key")).toBe(licenseKey);
     expect(fetch.calls[1]!.headers.get("arc-license-key")).toBeNull();
@@ -120,7 +127,7 @@ describe("createArctosClient: automatic login", () => {
     expect(response.status).toBe(200);
     expect(data).toEqual(claims);
     expect(route(fetch.calls)).toEqual(["code", "login", "check"]);
-    expect(bearer(fetch.calls[2]!)).toBe("Bearer token-1-secret");
+    expect(bearer(fetch.calls[2]!)).toBe(`Bearer ${fetch.tokens()[0]}`);
   });
 });
 
@@ -134,11 +141,12 @@ describe("createArctosClient: re-login after a dead token", () => {
     const c = make(fetch);
     await expect(c.checkAuthToken({ body: {} })).resolves.toEqual(claims);
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
-    expect(fetch.calls.filter((r) => r.url.pathname === "/api/auth/check").map(bearer)).toEqual(["Bearer token-1-secret", "Bearer token-2-secret"]);
+    expect(fetch.calls.filter((r) => r.url.pathname === "/api/auth/check").map(bearer)).toEqual(fetch.tokens().map((t) => `Bearer ${t}`));
+    expect(fetch.tokens()).toHaveLength(2);
     expect(fetch.calls[5]!.body).toBe("{}"); // the same request, body included
     await c.checkAuthToken();
     expect(route(fetch.calls)).toHaveLength(7);
-    expect(bearer(fetch.calls[6]!)).toBe("Bearer token-2-secret");
+    expect(bearer(fetch.calls[6]!)).toBe(`Bearer ${fetch.tokens()[1]}`);
   });
 
   it("a bodyless request is sent again as it is, with the new token; the first attempt went with the old one", async () => {
@@ -147,7 +155,8 @@ describe("createArctosClient: re-login after a dead token", () => {
     await expect(c.checkAuthToken()).resolves.toEqual(claims);
     expect(fetch.calls[2]!.body).toBe("");
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
-    expect(fetch.calls.filter((r) => r.url.pathname === "/api/auth/check").map(bearer)).toEqual(["Bearer token-1-secret", "Bearer token-2-secret"]);
+    expect(fetch.tokens()).toHaveLength(2);
+    expect(fetch.calls.filter((r) => r.url.pathname === "/api/auth/check").map(bearer)).toEqual(fetch.tokens().map((t) => `Bearer ${t}`));
   });
 
   it("never loops: a second 1404 after the re-login surfaces as ProviderError", async () => {
@@ -190,7 +199,7 @@ describe("createArctosClient: re-login after a dead token", () => {
   });
 
   it("concurrent calls rejected for the same token share one re-login", async () => {
-    const fetch = arctos({ check: (req) => (bearer(req) === "Bearer token-1-secret" ? dead(1404) : undefined) });
+    const fetch = arctos({ check: (req) => (bearer(req) === `Bearer ${fetch.tokens()[0]}` ? dead(1404) : undefined) });
     const c = make(fetch);
     await Promise.all(Array.from({ length: 5 }, () => c.checkAuthToken()));
     const r = route(fetch.calls);
@@ -204,7 +213,7 @@ describe("createArctosClient: re-login after a dead token", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const fetch = arctos({
       check: async (req, n) => {
-        if (bearer(req) !== "Bearer token-1-secret") return undefined;
+        if (bearer(req) !== `Bearer ${fetch.tokens()[0]}`) return undefined;
         if (n === 2) await gate; // the second call's rejection comes late
         return dead(1404);
       },
@@ -217,7 +226,7 @@ describe("createArctosClient: re-login after a dead token", () => {
     release();
     await second;
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "check", "code", "login", "check", "check"]);
-    expect(fetch.calls.slice(6).map(bearer)).toEqual(["Bearer token-2-secret", "Bearer token-2-secret"]);
+    expect(fetch.calls.slice(6).map(bearer)).toEqual(Array(2).fill(`Bearer ${fetch.tokens()[1]}`));
   });
 
   it("a failed re-login surfaces as that operation's ProviderError, without another attempt", async () => {
@@ -293,18 +302,20 @@ describe("createArctosClient: answers", () => {
 });
 
 describe("createArctosClient: secrets", () => {
-  const secrets = [licenseKey, "token-1-secret", "token-2-secret", "code-1-xyz", "code-2-xyz"];
+  /** The license key and every code and token the fake issued. */
+  const secrets = (fetch: ReturnType<typeof arctos>) => [licenseKey, ...fetch.codes(), ...fetch.tokens()];
 
   it("keeps the license key, codes and tokens out of a ProviderError that echoes them", async () => {
-    const fetch = arctos({ check: (req) => json({ status: 1403, message: `no: ${bearer(req)} ${licenseKey} code-1-xyz`, info: { echo: bearer(req) } }, 401) });
+    const fetch = arctos({ check: (req) => json({ status: 1403, message: `no: ${bearer(req)} ${licenseKey} ${fetch.codes()[0]}`, info: { echo: bearer(req) } }, 401) });
     const err = await caught(() => make(fetch).checkAuthToken());
     expect(err).toBeInstanceOf(ProviderError);
-    expectNoSecrets(err, secrets);
+    expect(secrets(fetch)).toHaveLength(3);
+    expectNoSecrets(err, secrets(fetch));
   });
 
   it("keeps them out of a failed re-login and of a TransportError", async () => {
     const relogin = arctos({ check: () => dead(1404), code: (_, n) => (n === 2 ? json({ status: 3401, message: `bad key ${licenseKey}` }, 403) : undefined) });
-    expectNoSecrets(await caught(() => make(relogin).checkAuthToken()), secrets);
+    expectNoSecrets(await caught(() => make(relogin).checkAuthToken()), secrets(relogin));
     const broken = arctos({
       check: (req) => {
         throw new TypeError(`socket closed after sending ${bearer(req)}`);
@@ -312,15 +323,17 @@ describe("createArctosClient: secrets", () => {
     });
     const err = await caught(() => make(broken).checkAuthToken());
     expect(err).toMatchObject({ name: "TransportError", reason: "network" });
-    expectNoSecrets(err, secrets);
+    expectNoSecrets(err, secrets(broken));
   });
 
   it("keeps them out of the debug log", async () => {
     const events: unknown[] = [];
-    await make(arctos(), { logger: (e) => events.push(e) }).checkAuthToken();
+    const fetch = arctos();
+    await make(fetch, { logger: (e) => events.push(e) }).checkAuthToken();
     expect(events).toHaveLength(6);
     const text = JSON.stringify(events);
-    for (const s of [licenseKey, "token-1-secret", "code-1-xyz"]) expect(text).not.toContain(s);
+    expect(secrets(fetch)).toHaveLength(3);
+    for (const s of secrets(fetch)) expect(text).not.toContain(s);
   });
 });
 
@@ -377,7 +390,9 @@ describe("createArctosClient: options and input", () => {
     expect(JSON.parse(fetch.calls[0]!.body)).toEqual({ user_id: "", role: "PUBLISHER" });
     expect(JSON.parse(fetch.calls[1]!.body)).toMatchObject({ redirect_uri: "back home" });
     expect(JSON.parse(fetch.calls[2]!.body)).toEqual({ extra: 1 });
-    await c.getAuthTokenUseCode({ body: { grant_type: "password", client_id: "arctos-client", code: "" } });
+    // Sent as given; Arctos (its fake) then answers that no such code was issued: status 0, not a ValidationError.
+    const err = await caught(() => c.getAuthTokenUseCode({ body: { grant_type: "password", client_id: "arctos-client", code: "" } }));
+    expect(err).toMatchObject({ name: "ProviderError", status: 200, code: 0 });
     expect(JSON.parse(fetch.calls[3]!.body)).toEqual({ grant_type: "password", client_id: "arctos-client", code: "" });
   });
 });

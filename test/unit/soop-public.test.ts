@@ -5,11 +5,11 @@ import { describe, expect, it } from "vitest";
 import { createSoopClient, operations, type SoopClient } from "../../src/soop/index.js";
 import { ConfigError } from "../../src/index.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
+import { soopCalls } from "../helpers/soop-calls.js";
 import { caught } from "../helpers/secrets.js";
 
 const clientId = "soop-browser-client-id";
 const NOW = 1_700_000_000_000;
-const VOD = "https://vod.sooplive.co.kr/player/71021072";
 const token = { accessToken: "soop-access-token-abc123", refreshToken: "soop-refresh-token-xyz789", expiresAt: NOW + 3_600_000 };
 
 const make = (respond: Parameters<typeof recordingFetch>[0], extra: object = {}) => {
@@ -17,24 +17,7 @@ const make = (respond: Parameters<typeof recordingFetch>[0], extra: object = {})
   return { fetch, c: createSoopClient({ clientId, fetch, now: () => NOW, retry: false, ...extra }) };
 };
 
-/** The smallest valid call of every operation (as in soop.test.ts). */
-const calls: Record<keyof typeof operations, (c: SoopClient) => Promise<unknown>> = {
-  getAuthCode: (c) => c.getAuthCode(),
-  issueAuthCode: (c) => c.issueAuthCode({ body: { auth_type: "api", certification_number: 111111 } }),
-  issueToken: (c) => c.issueToken({ body: { grant_type: "authorization_code", code: "code-1234" } }),
-  getRtmpInfo: (c) => c.getRtmpInfo({ body: { platform_type: "SOOP" } }),
-  updateBroadcastInfo: (c) => c.updateBroadcastInfo({ body: { title: "Late night" } }),
-  resetStreamKey: (c) => c.resetStreamKey(),
-  listBroadcasts: (c) => c.listBroadcasts(),
-  getAquaComponent: (c) => c.getAquaComponent({ body: { platform_type: "pc", component_type: "chat" } }),
-  upsertFilter: (c) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "toto", reason: "spam" } }),
-  deleteFilter: (c) => c.deleteFilter({ params: { path: { type: "streamer" } }, body: { black_id: "soop1" } }),
-  listFilters: (c) => c.listFilters({ params: { path: { type: "category" } } }),
-  listCategories: (c) => c.listCategories(),
-  getEmbedInfo: (c) => c.getEmbedInfo({ params: { query: { vod_url: VOD } } }),
-  postEmbedInfo: (c) => c.postEmbedInfo({ body: { vod_url: VOD, width: 640 } }),
-  getStationInfo: (c) => c.getStationInfo(),
-};
+const calls = soopCalls;
 
 const needsSecret = (Object.keys(operations) as (keyof typeof operations)[]).filter((id) =>
   operations[id].credentials.some((c) => c.kind === "field" && c.name === "client_secret"),

@@ -10,7 +10,9 @@ import type { OperationIndex } from "../../src/core/operation.js";
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import type { LogEvent } from "../../src/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
+import { soopCalls } from "../helpers/soop-calls.js";
 import { caught, expectNoSecrets } from "../helpers/secrets.js";
+import { createFakeSoop, type FakeSoop } from "../../src/testing/index.js";
 
 const clientId = "soop-client-id-1";
 const clientSecret = "soop-client-secret-very-private";
@@ -28,24 +30,7 @@ const make = (respond: Parameters<typeof recordingFetch>[0], extra: object = {})
 const form = (r: Recorded) => Object.fromEntries(new URLSearchParams(r.body));
 const ok = () => json({ result: 1, msg: "Success" });
 
-/** The smallest valid call of every operation. */
-const calls: Record<keyof typeof operations, (c: SoopClient) => Promise<unknown>> = {
-  getAuthCode: (c) => c.getAuthCode(),
-  issueAuthCode: (c) => c.issueAuthCode({ body: { auth_type: "api", certification_number: 111111 } }),
-  issueToken: (c) => c.issueToken({ body: { grant_type: "authorization_code", code: "code-1234" } }),
-  getRtmpInfo: (c) => c.getRtmpInfo({ body: { platform_type: "SOOP" } }),
-  updateBroadcastInfo: (c) => c.updateBroadcastInfo({ body: { title: "Late night" } }),
-  resetStreamKey: (c) => c.resetStreamKey(),
-  listBroadcasts: (c) => c.listBroadcasts(),
-  getAquaComponent: (c) => c.getAquaComponent({ body: { platform_type: "pc", component_type: "chat" } }),
-  upsertFilter: (c) => c.upsertFilter({ params: { path: { type: "keyword" } }, body: { keyword: "toto", reason: "spam" } }),
-  deleteFilter: (c) => c.deleteFilter({ params: { path: { type: "streamer" } }, body: { black_id: "soop1" } }),
-  listFilters: (c) => c.listFilters({ params: { path: { type: "category" } } }),
-  listCategories: (c) => c.listCategories({ params: { query: { locale: "en_US" } } }),
-  getEmbedInfo: (c) => c.getEmbedInfo({ params: { query: { vod_url: "https://vod.sooplive.co.kr/player/71021072" } } }),
-  postEmbedInfo: (c) => c.postEmbedInfo({ body: { vod_url: "https://vod.sooplive.co.kr/player/71021072", width: 640 } }),
-  getStationInfo: (c) => c.getStationInfo(),
-};
+const calls = soopCalls;
 
 describe("createSoopClient: credentials", () => {
   it("covers every operation of the spec", () => {
@@ -198,33 +183,32 @@ describe("authorizeUrl and getAuthCode", () => {
     expect(other.authorizeUrl()).toBe("https://openapi.sooplive.com/auth/code?client_id=id+with+space");
   });
 
-  let soop: Server;
+  // SOOP is its fake (streamspec/testing) on loopback; the Redirect URI is the app's own server.
+  let soop: FakeSoop;
   let callback: Server;
   let callbackHits = 0;
-  let soopRequests: string[] = [];
   const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   beforeAll(async () => {
     callback = createServer((_, res) => {
       callbackHits++;
       res.end("callback page");
     });
-    soop = createServer((req, res) => {
-      soopRequests.push(req.url!);
-      res.writeHead(302, { Location: `${url(callback)}/cb?code=code-abc-123` }).end();
-    });
-    await Promise.all([soop, callback].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()))));
+    await new Promise<void>((r) => callback.listen(0, "127.0.0.1", () => r()));
+    soop = createFakeSoop({ clientId, clientSecret, redirectUri: `${url(callback)}/cb` });
+    await soop.listen();
   });
   afterAll(async () => {
-    await Promise.all([soop, callback].map((s) => new Promise((r) => s.close(r))));
+    await soop.close();
+    await new Promise((r) => callback.close(r));
   });
 
   it("does not follow the redirect to the Redirect URI and reports it with its code", async () => {
-    soopRequests = [];
-    const c = createSoopClient({ clientId, clientSecret, baseUrl: url(soop) });
+    const c = createSoopClient({ clientId, clientSecret, baseUrl: soop.url });
     const out = await c.getAuthCode();
-    expect(out).toEqual({ location: `${url(callback)}/cb?code=code-abc-123`, code: "code-abc-123" });
+    expect(out.code).toMatch(/^[0-9a-f]+$/);
+    expect(out).toEqual({ location: `${url(callback)}/cb?code=${out.code}`, code: out.code });
     expect(callbackHits).toBe(0);
-    expect(soopRequests).toEqual([`/auth/code?client_id=${clientId}`]);
+    expect(soop.requests.map((r) => r.url.slice(soop.url!.length))).toEqual([`/auth/code?client_id=${clientId}`]);
   });
 
   it("resolves a relative Location against the API and has no code for the login page", async () => {
