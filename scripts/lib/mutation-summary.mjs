@@ -75,8 +75,9 @@ export function score(c) {
 
 const add = (a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k] + b[k]]));
 
+/** Merges a StrykerJS report (when given) into the summary and writes it again, notes included. */
 export function writeSummary(reportPath) {
-  const report = JSON.parse(readFileSync(reportPath, "utf8"));
+  const report = reportPath ? JSON.parse(readFileSync(reportPath, "utf8")) : { files: {} };
   const data = existsSync(dataPath) ? JSON.parse(readFileSync(dataPath, "utf8")) : { files: {} };
   const notes = existsSync(notesPath) ? JSON.parse(readFileSync(notesPath, "utf8")) : {};
   const head = git("rev-parse", "--short", "HEAD") ?? "unknown";
@@ -127,13 +128,14 @@ export function writeSummary(reportPath) {
     "shown after it. Score = killed and timed-out mutants over all valid ones (survived and uncovered included).",
     `Goal (issue 17): at least ${GOAL} % for \`src/core\` and for each provider folder.`,
     "",
-    "| folder | score | killed | timeout | survived | no coverage | ignored | files measured | measured |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    "| folder | score | killed | timeout | survived | no coverage | ignored | left: explained / open | files measured | measured |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ...folders.map((f) => {
       const when = [...new Set(f.done.map((p) => data.files[p].measured))].join("; ") || "never";
       const staleNote = f.stale.length ? ` (changed since: ${f.stale.map((p) => p.split("/").pop()).join(", ")})` : "";
       const c = f.counts;
-      return `| \`${f.folder}\` | ${pct(f.score)} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${f.done.length} of ${f.files.length}${staleNote} | ${when} |`;
+      const explained = f.list.filter((x) => notes[survivorKey(x.file, x)]).length;
+      return `| \`${f.folder}\` | ${pct(f.score)} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${explained} / ${f.list.length - explained} | ${f.done.length} of ${f.files.length}${staleNote} | ${when} |`;
     }),
     "",
   ];
