@@ -42,6 +42,26 @@ describe("verifyPolyvCustomAuth", () => {
     expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, { now: () => T + 5000, maxSkewMs: 5000 })).toBe(true);
   });
 
+  it("rejects a missing secret key even against a sign made with its text form (`undefined`)", () => {
+    // An app whose secret is not configured must not accept what anyone can compute.
+    const forged = signOf("undefined", id, ts);
+    expect(verifyPolyvCustomAuth({ secretKey: undefined as never, id, ts, sign: forged }, at(T))).toBe(false);
+    expect(verifyPolyvCustomAuth({ secretKey: 123 as never, id, ts, sign: signOf("123", id, ts) }, at(T))).toBe(false);
+  });
+
+  it("rejects a ts that is neither text nor a number, such as a query parser's one-element array", () => {
+    expect(verifyPolyvCustomAuth({ secretKey, id, ts: [ts] as never, sign }, at(T))).toBe(false);
+  });
+
+  it("treats null options as none: defaults for the clock and the skew", () => {
+    vi.useFakeTimers({ now: T + 1000 });
+    try {
+      expect(verifyPolyvCustomAuth({ secretKey, id, ts, sign }, null as never)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   describe("without options (the README's path)", () => {
     afterEach(() => {
       vi.useRealTimers();

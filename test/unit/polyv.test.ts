@@ -102,11 +102,16 @@ describe("createPolyvClient: v4 (saveViewerCustomFieldValues) signs the query", 
     });
   });
 
-  it("refuses a clock that does not give 13-digit milliseconds, before sending", async () => {
-    const { c, fetch } = make({ now: () => 1670550787 });
+  it.each([
+    ["seconds", 1670550787],
+    ["microseconds", 1670550787318000],
+    ["a negative time", -1670550787318],
+  ])("refuses a clock that gives %s rather than 13-digit milliseconds, before sending", async (_, time) => {
+    const { c, fetch } = make({ now: () => time });
     const err = await caught(() => c.saveViewerCustomFieldValues({ body: values }));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.option).toBe("now");
+    expect(err.message).toBe("polyv: option `now` must return the current time in milliseconds (13 digits)");
     expect(fetch.calls).toHaveLength(0);
   });
 });
@@ -219,6 +224,24 @@ describe("createPolyvClient: userId", () => {
     expect(err.option).toBe("userId");
     expect(err.message).toBe("polyv: option `userId` is required for updateChannelOauthCustom: pass it to createPolyvClient or as params.path.userId");
     expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("fills the factory's userId into an empty path object too", async () => {
+    const { c, fetch } = make();
+    await c.updateChannelOauthCustom({ params: { path: {} }, body: { customUri: "https://example.com/auth" } } as never);
+    expect(fetch.calls[0]!.url.pathname).toBe(`/live/v2/channelSetting/${userId}/oauth-custom`);
+  });
+
+  it.each([
+    ["null", null, { path: "path.userId", rule: "required" }],
+    ["an array", [], { path: "path", rule: "type" }],
+    ["text", "1b448be323", { path: "path", rule: "type" }],
+  ])("leaves a path that is %s for validation to refuse, rather than filling the userId into it", async (_, path, issue) => {
+    const { c, fetch } = make();
+    const err = await caught(() => c.updateChannelOauthCustom({ params: { path }, body: { customUri: "https://example.com/auth" } } as never));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues).toContainEqual(expect.objectContaining(issue));
+    expect(fetch.calls).toHaveLength(0);
   });
 });
 
