@@ -457,16 +457,17 @@ describe("createArctosClient: the session's place in the store", () => {
   function recordingStore() {
     const store = createMemoryStore();
     const keys: string[] = [];
-    return Object.assign(Object.create(store) as Store, {
+    const recording: Store & { keys: string[] } = {
       name: store.name,
       keys,
-      set: (key: string, value: unknown, o?: { ttlMs?: number; ifVersion?: string | null }) => {
+      set: (key, value, o) => {
         keys.push(key);
         return store.set(key, value, o);
       },
       get: store.get,
       withLock: store.withLock,
-    });
+    };
+    return recording;
   }
 
   it("is arctos:<clientId>:<user_id>:session by default, or storeKey", async () => {
