@@ -7,7 +7,9 @@ export default {
   // Hand-written code only: generated/ is never mutated (it lies outside src/ and is produced by npm run generate).
   // src/cli/ is left out: its tests run the built bin in a subprocess, which a mutant in src/ never reaches.
   // src/redis/ too: its tests need a redis-server of their own and real time (test/redis, in npm test).
-  mutate: ["src/**/*.ts", "!src/**/*.d.ts", "!src/cli/**", "!src/redis/**"],
+  // src/testing/ (the fakes, streamspec/testing) too: it is test equipment, checked by test/testing, and measuring
+  // it would double the run; the goal of issue 17 is src/core and the provider folders.
+  mutate: ["src/**/*.ts", "!src/**/*.d.ts", "!src/cli/**", "!src/redis/**", "!src/testing/**"],
   coverageAnalysis: "perTest",
   // Incremental: only mutants in changed code, or covered by changed tests, run again. The incremental file stays
   // out of git (README, "Mutation testing": it copies every source and test file and changes on every run); the

@@ -5,12 +5,17 @@
 //   npm run mutate                                  every file of src/ (incremental: unchanged code is not re-run)
 //   npm run mutate -- --mutate "src/polyv/**/*.ts"  one folder; the other folders keep their last measurement
 //   npm run mutate -- --force                       ignore the incremental file and run every mutant again
+//   npm run mutate -- --summary                     run nothing: write the summary again (after editing the notes)
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./lib/registry.mjs";
 import { writeSummary } from "./lib/mutation-summary.mjs";
 
+if (process.argv.includes("--summary")) {
+  console.log(`summary: ${writeSummary().markdown}`);
+  process.exit(0);
+}
 const report = join(root, ".stryker-tmp", "mutation.json");
 rmSync(report, { force: true });
 const stryker = join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");

@@ -27,9 +27,9 @@ export function verifyPolyvCustomAuth(params: PolyvCustomAuthParams, options: Po
   try {
     const { secretKey, id, ts, sign } = params ?? ({} as PolyvCustomAuthParams);
     if (typeof secretKey !== "string" || secretKey === "" || typeof sign !== "string") return false;
-    const idText = typeof id === "number" && Number.isSafeInteger(id) ? String(id) : id;
+    const idText = Number.isSafeInteger(id) ? String(id) : id; // isSafeInteger is false for anything but a number
     if (typeof idText !== "string" || idText === "") return false;
-    const tsText = typeof ts === "number" && Number.isSafeInteger(ts) ? String(ts) : ts;
+    const tsText = Number.isSafeInteger(ts) ? String(ts) : ts;
     if (typeof tsText !== "string" || !/^\d{1,16}$/.test(tsText)) return false;
 
     const maxSkewMs = options?.maxSkewMs ?? DEFAULT_SKEW_MS;

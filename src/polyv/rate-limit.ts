@@ -30,7 +30,7 @@ export function resolveRateLimit(option: PolyvRateLimitOption | undefined): Limi
   if (typeof (option as Limiter).acquire === "function") return option as Limiter;
   const { limit, intervalMs } = option as PolyvRateLimit;
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError(provider, "rateLimit", "limit must be a positive integer");
-  if (typeof intervalMs !== "number" || !Number.isFinite(intervalMs) || intervalMs <= 0) {
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) { // isFinite is false for anything but a finite number
     throw new ConfigError(provider, "rateLimit", "intervalMs must be a positive number of milliseconds");
   }
   return createSlidingWindowLimiter({ limit, intervalMs });

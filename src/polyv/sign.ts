@@ -22,8 +22,6 @@ export function nonBlank(params: Readonly<Record<string, PolyvParamValue>>): Rec
   return out;
 }
 
-// Plain UTF-16 code-unit order, as Java's TreeMap sorts: `Z` < `_` < `a` (localeCompare would not).
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The `sign` of a Polyv request: every parameter except `sign` itself, blank values left out, keys sorted by
@@ -38,8 +36,9 @@ export function signPolyvParams(
   if (method !== "MD5" && method !== "SHA256") throw new TypeError('method must be "MD5" or "SHA256"');
   const fields = nonBlank(params);
   delete fields.sign;
+  // sort() with no comparator orders by UTF-16 code unit, as Java's TreeMap does: `Z` < `_` < `a` (localeCompare would not).
   const joined = Object.keys(fields)
-    .sort(byCodeUnit)
+    .sort()
     .map((key) => key + fields[key])
     .join("");
   const text = appSecret + joined + appSecret;

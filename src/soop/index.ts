@@ -142,7 +142,7 @@ function checkToken(value: unknown): SoopToken | undefined {
   if (t.refreshToken !== undefined && typeof t.refreshToken !== "string") {
     throw new ConfigError(provider, "token.refreshToken", "must be a string");
   }
-  if (t.expiresAt !== undefined && (typeof t.expiresAt !== "number" || !Number.isFinite(t.expiresAt))) {
+  if (t.expiresAt !== undefined && !Number.isFinite(t.expiresAt)) { // false for anything but a finite number
     throw new ConfigError(provider, "token.expiresAt", "must be milliseconds since the epoch");
   }
   return { ...t } as SoopToken;

@@ -94,16 +94,25 @@ describe("createArctosClient with getCode", () => {
     });
     const err = await caught(() => c.checkAuthToken());
     expect(err).toBeInstanceOf(TransportError);
-    expect(err.message).toContain("getCode");
+    expect(err).toMatchObject({ provider: "arctos", operation: "getAuthCode", reason: "network" });
+    expect(err.message).toContain("getCode() failed, so there is no code to log in with");
     expect(err.cause?.message).toContain("the app server is down");
     expect(fetch.calls).toEqual([]);
   });
 
-  it("a getCode that resolves to no code is a ConfigError naming getCode, and nothing is sent", async () => {
+  it.each([[""], [12345], [undefined]])("a getCode that resolves to no code (%j) is a ConfigError naming getCode, and nothing is sent", async (value) => {
     const fetch = arctos();
-    const err = await caught(() => make(fetch, async () => "" as string).checkAuthToken());
+    const err = await caught(() => make(fetch, async () => value as string).checkAuthToken());
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err).toMatchObject({ option: "getCode" });
+    expect(err).toMatchObject({ option: "getCode", message: "arctos: option `getCode` must resolve to a one-time code (a non-empty string)" });
+    expect(fetch.calls).toEqual([]);
+  });
+
+  it("a streamspec error from getCode (the app server's own Arctos call failing) surfaces as it is", async () => {
+    const fetch = arctos();
+    const own = new ProviderError({ provider: "arctos", operation: "getAuthCode", status: 403, code: 3401, message: "license expired" });
+    const err = await caught(() => make(fetch, async () => Promise.reject(own)).checkAuthToken());
+    expect(err).toBe(own);
     expect(fetch.calls).toEqual([]);
   });
 
@@ -112,7 +121,10 @@ describe("createArctosClient with getCode", () => {
     const c = make(fetch, codes(fetch.fake));
     const err = await caught(() => c.getAuthCode({ body: { user_id: "USER-1", role: "MODERATOR" } }));
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err).toMatchObject({ option: "licenseKey" });
+    expect(err).toMatchObject({
+      option: "licenseKey",
+      message: "arctos: option `licenseKey` is required for getAuthCode: this client was made with getCode, so its codes come from your server",
+    });
     expect(fetch.calls).toEqual([]);
   });
 
@@ -130,14 +142,18 @@ describe("createArctosClient options: exactly one of licenseKey and getCode", ()
   const base = { baseUrl, clientId: "arctos-webapp" as const };
   const user = { user_id: "USER-12345678", role: "MODERATOR" as const };
   const code = async (): Promise<string> => "c";
+  const neither = "arctos: option `licenseKey` or `getCode` is required";
   it.each([
-    ["licenseKey", { ...base, user }],
-    ["licenseKey", { ...base, licenseKey: "", user }],
-    ["getCode", { ...base, licenseKey: "arc-license-0123456789", user, getCode: code }],
-    ["getCode", { ...base, getCode: "code" }],
-    ["user", { ...base, getCode: code, user }],
-    ["user", { ...base, licenseKey: "arc-license-0123456789" }],
-  ])("refuses a bad or missing %s with a ConfigError naming it", (option, opts) => {
+    ["licenseKey", null, neither],
+    ["licenseKey", "arc-license-0123456789", neither],
+    ["licenseKey", { ...base, user }, `${neither}: the license key on a server, getCode in a browser`],
+    ["licenseKey", { ...base, licenseKey: "", user }, "arctos: option `licenseKey` is required and must be a non-empty string"],
+    ["getCode", { ...base, licenseKey: "arc-license-0123456789", user, getCode: code }, "arctos: option `getCode` and `licenseKey` exclude each other: pass one (getCode in a browser, licenseKey on a server)"],
+    ["getCode", { ...base, getCode: "code" }, "arctos: option `getCode` must be a function returning a Promise of a one-time code"],
+    ["user", { ...base, getCode: code, user }, "arctos: option `user` goes with `licenseKey`: with `getCode`, your server chooses the user when it asks for the code"],
+    ["user", { ...base, licenseKey: "arc-license-0123456789" }, "arctos: option `user` is required: pass { user_id, name?, role }"],
+    ["user", { ...base, licenseKey: "arc-license-0123456789", user: null }, "arctos: option `user` is required: pass { user_id, name?, role }"],
+  ])("refuses a bad or missing %s with a ConfigError naming it and the rule", (option, opts, message) => {
     let err: unknown;
     try {
       createArctosClient(opts as never);
@@ -145,8 +161,7 @@ describe("createArctosClient options: exactly one of licenseKey and getCode", ()
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err).toMatchObject({ option });
-    expect((err as Error).message).toContain(option);
+    expect(err).toMatchObject({ option, message });
   });
 
   it("never shows the license key in those errors", () => {

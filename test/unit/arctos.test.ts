@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createArctosClient, info, type ArctosLicenseKeyOptions } from "../../src/arctos/index.js";
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
+import { createMemoryStore, type Store } from "../../src/core/store.js";
 import { createFakeArctos } from "../../src/testing/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
 import { caught, expectNoSecrets } from "../helpers/secrets.js";
@@ -394,5 +395,109 @@ describe("createArctosClient: options and input", () => {
     const err = await caught(() => c.getAuthTokenUseCode({ body: { grant_type: "password", client_id: "arctos-client", code: "" } }));
     expect(err).toMatchObject({ name: "ProviderError", status: 200, code: 0 });
     expect(JSON.parse(fetch.calls[3]!.body)).toEqual({ grant_type: "password", client_id: "arctos-client", code: "" });
+  });
+});
+
+describe("createArctosClient: reading the envelope", () => {
+  it("a 200 body without status is a success, not a failure", async () => {
+    const body = { info: { client_id: "arctos-webapp", user_id: 1, role: "MODERATOR" } };
+    const fetch = arctos({ check: () => json(body) });
+    await expect(make(fetch).checkAuthToken()).resolves.toEqual(body);
+  });
+
+  it.each([[[1404]], [true], ["+1404"], ["1404.0"], ["0x57C"], ["1.404e3"]])(
+    "a status that is no integer or plain decimal text (%j) is no status: a 200 succeeds, with no re-login",
+    async (status) => {
+      const fetch = arctos({ check: () => json({ status, message: "" }) });
+      await expect(make(fetch).checkAuthToken()).resolves.toEqual({ status, message: "" });
+      expect(route(fetch.calls)).toEqual(["code", "login", "check"]);
+    },
+  );
+
+  it("HTTP 400 is an error status: code 400 when the body has no specific code, even with status 1", async () => {
+    for (const body of [{ status: 0, message: "" }, { status: 1, message: "" }, null]) {
+      const fetch = arctos({ check: () => json(body, 400) });
+      const err = await caught(() => make(fetch).checkAuthToken());
+      expect(err).toMatchObject({ name: "ProviderError", status: 400, code: 400 });
+    }
+  });
+
+  it("an error answer with no message of its own and a code the spec gives no meaning is worded by the HTTP status", async () => {
+    const fetch = arctos({ check: () => json(null, 500) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toMatchObject({ name: "ProviderError", status: 500, code: 500 });
+    expect(err.message).toBe("arctos.checkAuthToken: HTTP 500 (HTTP 500, code 500)");
+  });
+
+  it("the body's own message is used trimmed, over the code's meaning", async () => {
+    const fetch = arctos({ code: () => json({ status: 0, message: "  license revoked \n" }) });
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err.message).toBe("arctos.getAuthCode: license revoked (HTTP 200, code 0)");
+  });
+});
+
+describe("createArctosClient: login answers without what the spec promises", () => {
+  it.each([
+    ["getAuthCode", "info.code", { code: () => json({ status: 1, message: "" }) }],
+    ["getAuthCode", "info.code", { code: () => json({ status: 1, message: "", info: { code: 12345 } }) }],
+    ["getAuthTokenUseCode", "info.access_token", { login: () => json({ status: 1, message: "" }) }],
+    ["getAuthTokenUseCode", "info.access_token", { login: () => json({ status: 1, message: "", info: { access_token: "" } }) }],
+  ] as const)("%s without a usable %s is a TransportError saying so, and the call is not sent", async (operation, field, over) => {
+    const fetch = arctos(over);
+    const err = await caught(() => make(fetch).checkAuthToken());
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err).toMatchObject({ operation, reason: "invalid-body" });
+    expect(err.message).toContain(`the success body has no ${field}`);
+    expect(route(fetch.calls)).not.toContain("check");
+  });
+});
+
+describe("createArctosClient: the session's place in the store", () => {
+  /** A memory store that reports the keys it is asked to write. */
+  function recordingStore() {
+    const store = createMemoryStore();
+    const keys: string[] = [];
+    const recording: Store & { keys: string[] } = {
+      name: store.name,
+      keys,
+      set: (key, value, o) => {
+        keys.push(key);
+        return store.set(key, value, o);
+      },
+      get: store.get,
+      withLock: store.withLock,
+    };
+    return recording;
+  }
+
+  it("is arctos:<clientId>:<user_id>:session by default, or storeKey", async () => {
+    const store = recordingStore();
+    await make(arctos(), { store }).checkAuthToken();
+    expect(new Set(store.keys)).toEqual(new Set(["arctos:arctos-webapp:USER-12345678:session"]));
+    const own = recordingStore();
+    await make(arctos(), { store: own, storeKey: "my-session" }).checkAuthToken();
+    expect(new Set(own.keys)).toEqual(new Set(["my-session"]));
+  });
+
+  it("is arctos:<clientId>:getCode:session for a client made with getCode", async () => {
+    const store = recordingStore();
+    const fetch = arctos();
+    const fake = fetch.fake;
+    const getCode = async () => {
+      const res = await fake.fetch(`${baseUrl}/api/auth/code`, { method: "POST", headers: { "content-type": "application/json", "arc-license-key": licenseKey }, body: JSON.stringify(user) });
+      return (await res.json()).info.code as string;
+    };
+    await createArctosClient({ getCode, baseUrl, clientId: "arctos-client", fetch, retry: false, store }).checkAuthToken();
+    expect(new Set(store.keys)).toEqual(new Set(["arctos:arctos-client:getCode:session"]));
+  });
+});
+
+describe("createArctosClient: the wire layer outside the spec", () => {
+  it("a path the spec does not list gets no Bearer and no login", async () => {
+    const fetch = arctos();
+    const { response } = await make(fetch).GET("/api/other" as never, {} as never);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(route(fetch.calls)).toEqual(["/api/other"]);
+    expect(bearer(fetch.calls[0]!)).toBeNull();
   });
 });

@@ -54,6 +54,10 @@ describe("createFlipFlopClient", () => {
     expect(err).toMatchObject({ option });
   });
 
+  it("refuses a missing options object with ConfigError naming apiKey", () => {
+    expect(() => createFlipFlopClient(undefined as never)).toThrow(expect.objectContaining({ name: "ConfigError", option: "apiKey" }));
+  });
+
   it("refuses a non-https base URL unless it is loopback or explicitly allowed", () => {
     expect(() => createFlipFlopClient({ apiKey, apiSecret, baseUrl: "http://api.example.com" })).toThrow(ConfigError);
     expect(() => createFlipFlopClient({ apiKey, apiSecret, baseUrl: "http://127.0.0.1:9" })).not.toThrow();
@@ -84,12 +88,24 @@ describe("createFlipFlopClient", () => {
     expect(fetch.calls).toHaveLength(0);
   });
 
-  it("turns an error body into ProviderError with the errorCode, and keeps the secret out", async () => {
+  it("turns an error body into ProviderError with the errorCode and errorMessage, and keeps the secret out", async () => {
     const { c } = make(() => json({ errorCode: "INVALID_APP_CREDENTIALS", errorMessage: `bad credentials ${apiSecret}` }, 401));
     const err = await caught(() => c.deleteMembers({ params: { path: { appUserIds: ["1"] } } }));
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ status: 401, code: "INVALID_APP_CREDENTIALS", operation: "deleteMembers" });
+    expect(err.message).toBe("flipflop.deleteMembers: bad credentials [REDACTED] (HTTP 401, code INVALID_APP_CREDENTIALS)");
     expectNoSecrets(err, [apiSecret, basic]);
+  });
+
+  it.each([
+    ["a body that is not FlipFlop's error shape", () => new Response("<html>Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } })],
+    ["errorCode and errorMessage that are not strings", () => json({ errorCode: 42, errorMessage: { text: "no" } }, 502)],
+  ])("words an error status from the HTTP status when it has %s, with no code", async (_, respond) => {
+    const { c } = make(respond, { retry: false });
+    const err = await caught(() => c.deleteMembers({ params: { path: { appUserIds: ["1"] } } }));
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ status: 502, code: undefined });
+    expect(err.message).toBe("flipflop.deleteMembers: HTTP 502 (HTTP 502)");
   });
 
   it("turns a network failure into TransportError with the cause, and no secret", async () => {

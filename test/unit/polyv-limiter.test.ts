@@ -198,3 +198,36 @@ describe("createSlidingWindowLimiter", () => {
     expect(timeouts()).toBe(before);
   });
 });
+
+describe("createSlidingWindowLimiter: settings and cancellation", () => {
+  it("refuses a limit or window it can not keep, saying which", () => {
+    expect(() => createSlidingWindowLimiter({ limit: 0, intervalMs: 1000 })).toThrow(new RangeError("limit must be a positive integer"));
+    expect(() => createSlidingWindowLimiter({ limit: 1, intervalMs: 0 })).toThrow(new RangeError("intervalMs must be a positive number"));
+  });
+
+  it("keeps the window on its default clock and timers too: a second caller waits, and gets the slot once the window moves", async () => {
+    const limiter = createSlidingWindowLimiter({ limit: 1, intervalMs: 20 });
+    await limiter.acquire();
+    const second = limiter.acquire();
+    const state = track(second);
+    await flush();
+    expect([state.settled, limiter.pending]).toEqual([false, 1]);
+    await second; // resolves after the window's 20 ms on the real clock (no assertion on how long it took)
+    expect(limiter.pending).toBe(0);
+  });
+
+  it("a caller who gives up leaves the others queued with their timer: the next one still gets the freed slot", async () => {
+    const clock = fakeClock();
+    const limiter = createSlidingWindowLimiter({ limit: 1, intervalMs: 1000, ...clock });
+    await limiter.acquire();
+    const abort = new AbortController();
+    const first = track(limiter.acquire(abort.signal));
+    const second = track(limiter.acquire());
+    abort.abort(new Error("gave up"));
+    await flush();
+    expect(first.error).toEqual(new Error("gave up"));
+    expect(clock.timers.size).toBe(1);
+    await clock.advance(1000);
+    expect(second).toEqual({ settled: true, error: undefined });
+  });
+});

@@ -58,6 +58,6 @@ describe("signPolyvParams", () => {
   });
 
   it("refuses an unknown hash method", () => {
-    expect(() => signPolyvParams(base, appSecret, "SHA1" as never)).toThrow(TypeError);
+    expect(() => signPolyvParams(base, appSecret, "SHA1" as never)).toThrow(new TypeError('method must be "MD5" or "SHA256"'));
   });
 });

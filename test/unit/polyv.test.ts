@@ -102,11 +102,16 @@ describe("createPolyvClient: v4 (saveViewerCustomFieldValues) signs the query", 
     });
   });
 
-  it("refuses a clock that does not give 13-digit milliseconds, before sending", async () => {
-    const { c, fetch } = make({ now: () => 1670550787 });
+  it.each([
+    ["seconds", 1670550787],
+    ["microseconds", 1670550787318000],
+    ["a negative time", -1670550787318],
+  ])("refuses a clock that gives %s rather than 13-digit milliseconds, before sending", async (_, time) => {
+    const { c, fetch } = make({ now: () => time });
     const err = await caught(() => c.saveViewerCustomFieldValues({ body: values }));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.option).toBe("now");
+    expect(err.message).toBe("polyv: option `now` must return the current time in milliseconds (13 digits)");
     expect(fetch.calls).toHaveLength(0);
   });
 });
@@ -217,8 +222,26 @@ describe("createPolyvClient: userId", () => {
     const err = await caught(() => c.updateChannelOauthCustom({ body: { customUri: "https://example.com/auth" } }));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.option).toBe("userId");
-    expect(err.message).toContain("userId");
+    expect(err.message).toBe("polyv: option `userId` is required for updateChannelOauthCustom: pass it to createPolyvClient or as params.path.userId");
     expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("fills the factory's userId into an empty path object too", async () => {
+    const { c, fetch } = make();
+    await c.updateChannelOauthCustom({ params: { path: {} }, body: { customUri: "https://example.com/auth" } } as never);
+    expect(fetch.calls[0]!.url.pathname).toBe(`/live/v2/channelSetting/${userId}/oauth-custom`);
+  });
+
+  it.each([
+    ["null", null, { path: "path.userId", rule: "required" }],
+    ["an array", [], { path: "path", rule: "type" }],
+    ["text", "1b448be323", { path: "path", rule: "type" }],
+  ])("leaves a path that is %s for validation to refuse, rather than filling the userId into it", async (_, path, issue) => {
+    const { c, fetch } = make();
+    const err = await caught(() => c.updateChannelOauthCustom({ params: { path }, body: { customUri: "https://example.com/auth" } } as never));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues).toContainEqual(expect.objectContaining(issue));
+    expect(fetch.calls).toHaveLength(0);
   });
 });
 
@@ -289,11 +312,51 @@ describe("createPolyvClient: envelope errors", () => {
     expect(err).toMatchObject({ name: "ProviderError", status: 200, code: 200 });
   });
 
-  it("turns an error status without an envelope into ProviderError named by the status", async () => {
-    const { c } = make({}, () => new Response("<html>bad gateway</html>", { status: 502, headers: { "content-type": "text/html" } }));
+  it.each([
+    ["an HTML page", () => new Response("<html>bad gateway</html>", { status: 502, headers: { "content-type": "text/html" } })],
+    ["JSON null", () => json(null, 502)],
+    ["a JSON array", () => json([{ code: 400 }], 502)],
+    ["an object without code", () => json({ message: "upstream down" }, 502)],
+  ])("turns an error status without an envelope (%s) into ProviderError named by the status", async (_, respond) => {
+    const { c } = make({}, respond);
     const err = await caught(() => c.saveViewerCustomFieldValues({ body: values }));
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err).toMatchObject({ status: 502, code: undefined });
+    expect(err).toMatchObject({ status: 502, code: undefined, requestId: undefined });
+    expect(err.message).toBe("polyv.saveViewerCustomFieldValues: HTTP 502 (HTTP 502)");
+  });
+
+  it("resolves a success status whose body has no code: no envelope, so no failure", async () => {
+    const { c } = make({}, () => json({ message: "no code here" }));
+    await expect(c.saveViewerCustomFieldValues({ body: values })).resolves.toEqual({ message: "no code here" });
+  });
+
+  it.each([400, 500])("an HTTP %d is a failure even when its envelope says code 200", async (status) => {
+    const { c } = make({}, () => json({ code: 200, status: "success", success: true, message: "odd", requestId: "r-9" }, status));
+    const err = await caught(() => c.saveViewerCustomFieldValues({ body: values }));
+    expect(err).toMatchObject({ name: "ProviderError", status, code: 200, requestId: "r-9" });
+    expect(err.message).toBe(`polyv.saveViewerCustomFieldValues: odd (HTTP ${status}, code 200)`);
+  });
+
+  it("keeps a v4 error.code that is text, and falls back to the envelope code for a blank one or error: null", async () => {
+    const text = make({}, () => json({ code: 400, status: "error", success: false, error: { code: "SIGN_INVALID", desc: "bad sign" } }, 400));
+    expect(await caught(() => text.c.saveViewerCustomFieldValues({ body: values }))).toMatchObject({ code: "SIGN_INVALID" });
+    const blank = make({}, () => json({ code: 400, status: "error", success: false, error: { code: " ", desc: "bad sign" } }, 400));
+    expect(await caught(() => blank.c.saveViewerCustomFieldValues({ body: values }))).toMatchObject({ code: 400 });
+    const none = make({}, () => json({ code: 403, status: "error", message: "forbidden", error: null }));
+    const err = await caught(() => none.c.saveViewerCustomFieldValues({ body: values }));
+    expect(err).toMatchObject({ name: "ProviderError", code: 403 });
+    expect(err.message).toBe("polyv.saveViewerCustomFieldValues: forbidden (HTTP 200, code 403)");
+  });
+
+  it("words a failure by message when error.desc is blank or no text, and says the request failed when neither says more", async () => {
+    const blank = make({}, () => json({ code: 400, status: "error", message: "invalid appId", error: { desc: "  " } }));
+    expect((await caught(() => blank.c.saveViewerCustomFieldValues({ body: values }))).message).toBe("polyv.saveViewerCustomFieldValues: invalid appId (HTTP 200, code 400)");
+    const notText = make({}, () => json({ code: 400, status: "error", message: "invalid appId", error: { desc: 7 } }));
+    expect((await caught(() => notText.c.saveViewerCustomFieldValues({ body: values }))).message).toBe("polyv.saveViewerCustomFieldValues: invalid appId (HTTP 200, code 400)");
+    const bare = make({}, () => json({ code: 400, requestId: " " }));
+    const err = await caught(() => bare.c.saveViewerCustomFieldValues({ body: values }));
+    expect(err.message).toBe("polyv.saveViewerCustomFieldValues: the request failed (HTTP 200, code 400)");
+    expect(err.requestId).toBeUndefined();
   });
 
   it("never shows the appSecret, even when the provider's message echoes it", async () => {
@@ -320,19 +383,28 @@ describe("createPolyvClient: envelope errors", () => {
 });
 
 describe("createPolyvClient: options", () => {
+  const needsString = "is required and must be a non-empty string";
+  const limitRule = "limit must be a positive integer";
+  const intervalRule = "intervalMs must be a positive number of milliseconds";
   it.each([
-    ["appId", { appSecret }],
-    ["appId", { appId: "", appSecret }],
-    ["appSecret", { appId }],
-    ["appSecret", { appId, appSecret: "   " }],
-    ["userId", { appId, appSecret, userId: "" }],
-    ["signatureMethod", { appId, appSecret, signatureMethod: "SHA1" }],
-    ["now", { appId, appSecret, now: 5 }],
-    ["rateLimit", { appId, appSecret, rateLimit: { limit: 0, intervalMs: 1000 } }],
-    ["rateLimit", { appId, appSecret, rateLimit: { limit: 10, intervalMs: -1 } }],
-    ["rateLimit", { appId, appSecret, rateLimit: true }],
-    ["baseUrl", { appId, appSecret, baseUrl: "http://api.polyv.net" }],
-  ])("refuses a bad %s with ConfigError naming it", (option, opts) => {
+    ["appId", undefined, needsString],
+    ["appId", { appSecret }, needsString],
+    ["appId", { appId: "", appSecret }, needsString],
+    ["appSecret", { appId }, needsString],
+    ["appSecret", { appId, appSecret: "   " }, needsString],
+    ["userId", { appId, appSecret, userId: "" }, needsString],
+    ["signatureMethod", { appId, appSecret, signatureMethod: "SHA1" }, 'must be "MD5" or "SHA256"'],
+    ["now", { appId, appSecret, now: 5 }, "must be a function returning milliseconds"],
+    ["rateLimit", { appId, appSecret, rateLimit: { limit: 0, intervalMs: 1000 } }, limitRule],
+    ["rateLimit", { appId, appSecret, rateLimit: { limit: 1.5, intervalMs: 1000 } }, limitRule],
+    ["rateLimit", { appId, appSecret, rateLimit: { limit: 10, intervalMs: -1 } }, intervalRule],
+    ["rateLimit", { appId, appSecret, rateLimit: { limit: 10, intervalMs: 0 } }, intervalRule],
+    ["rateLimit", { appId, appSecret, rateLimit: { limit: 10, intervalMs: "1000" } }, intervalRule],
+    ["rateLimit", { appId, appSecret, rateLimit: { limit: 10, intervalMs: Number.POSITIVE_INFINITY } }, intervalRule],
+    ["rateLimit", { appId, appSecret, rateLimit: true }, "must be { limit, intervalMs }, a limiter or false"],
+    ["rateLimit", { appId, appSecret, rateLimit: null }, "must be { limit, intervalMs }, a limiter or false"],
+    ["baseUrl", { appId, appSecret, baseUrl: "http://api.polyv.net" }, "must use https"],
+  ])("refuses a bad %s with ConfigError naming it and the rule", (option, opts, rule) => {
     let err: unknown;
     try {
       createPolyvClient(opts as never);
@@ -341,6 +413,7 @@ describe("createPolyvClient: options", () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect(err).toMatchObject({ option });
+    expect((err as Error).message).toContain(`\`${option}\` ${rule}`);
     expectNoSecrets(err, [appSecret]);
   });
 });

@@ -60,8 +60,27 @@ describe("exchangeCode", () => {
 
   it("refuses a code that is no string before any request", async () => {
     const { c, fetch } = setup();
-    expect(await caught(() => c.exchangeCode(111111 as never))).toMatchObject({ name: "ValidationError", issues: [{ path: "code", rule: "type" }] });
+    expect(await caught(() => c.exchangeCode(111111 as never))).toMatchObject({
+      name: "ValidationError",
+      operation: "issueToken",
+      issues: [{ path: "code", rule: "type", message: "must be a string (the verification code)" }],
+    });
     expect(fetch.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ["no access_token", { expires_in: 28800, refresh_token: "r-token-1234" }],
+    ["an empty access_token", { access_token: "", expires_in: 28800 }],
+    ["no expires_in", { access_token: "new-access-token-333" }],
+    ["null", null],
+  ])("a token answer with %s is a TransportError (invalid-body): nothing stored, nothing announced", async (_, body) => {
+    const { c, fetch, onToken } = setup({ respond: server(() => json(body)) });
+    const err = await caught(() => c.exchangeCode("code-abc-123"));
+    expect(err).toMatchObject({ name: "TransportError", provider: "soop", operation: "issueToken", reason: "invalid-body" });
+    expect(err.message).toBe("soop.issueToken: the token response lacks access_token or expires_in");
+    expect(onToken).not.toHaveBeenCalled();
+    expect(await caught(() => c.getStationInfo())).toBeInstanceOf(ConfigError);
+    expect(fetch.calls).toHaveLength(1);
   });
 
   it("a refused exchange is a ProviderError, stores nothing and announces nothing", async () => {
@@ -179,6 +198,8 @@ describe("no usable token", () => {
     clock.now = NOW + 1000;
     const err = await caught(() => c.resetStreamKey());
     expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ option: "token" });
+    expect(err.message).toContain("has expired and has no refreshToken");
     expect(err.message).toContain("exchangeCode");
     expect(fetch.calls).toHaveLength(0);
   });

@@ -68,11 +68,34 @@ describe("listAllBroadcasts", () => {
     const { c, fetch } = make(pages(10));
     const lang = await caught(() => collect(c.listAllBroadcasts({ select_key: "lang" as never })));
     expect(lang).toBeInstanceOf(ValidationError);
-    expect(lang.issues[0]).toMatchObject({ path: "query.select_key" });
+    expect(lang).toMatchObject({ operation: "listBroadcasts" });
+    expect(lang.issues).toEqual([
+      { path: "query.select_key", rule: "enum", message: "must be cate for listAllBroadcasts (select_key=lang lists languages, not broadcasts)" },
+    ]);
     const notANumber = await caught(() => collect(c.listAllBroadcasts({ page_no: "two" as never })));
     expect(notANumber).toBeInstanceOf(ValidationError);
     expect(notANumber.issues[0]).toMatchObject({ path: "query.page_no", rule: "type" });
     expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("goes by the page size a page reports (page_block), not by 60", async () => {
+    const { c, fetch } = make((req) => {
+      const page = Number(req.url.searchParams.get("page_no"));
+      return json({ total_cnt: 4, page_no: page, page_block: 2, broad: [item(2 * page - 1), item(2 * page)] });
+    });
+    expect((await collect(c.listAllBroadcasts())).map((b) => b.broad_no)).toEqual(["1", "2", "3", "4"]);
+    expect(fetch.calls).toHaveLength(2);
+  });
+
+  it("a page without a broadcast array is a TransportError naming the page", async () => {
+    const { c } = make((req, i) => (i === 0 ? pages(150)(req) : json({ total_cnt: 150, page_no: 2, page_block: 60 })));
+    const seen: string[] = [];
+    const err = await caught(async () => {
+      for await (const b of c.listAllBroadcasts()) seen.push(b.broad_no!);
+    });
+    expect(seen).toHaveLength(60);
+    expect(err).toMatchObject({ name: "TransportError", provider: "soop", operation: "listBroadcasts", reason: "invalid-body" });
+    expect(err.message).toBe("soop.listBroadcasts: page 2 has no broadcast array");
   });
 
   it("surfaces a failure envelope on a later page", async () => {

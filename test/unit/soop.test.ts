@@ -4,6 +4,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSoopClient, operations, type SoopClient } from "../../src/soop/index.js";
+import { fieldCredentials } from "../../src/soop/credentials.js";
+import { createMemoryStore } from "../../src/core/store.js";
+import type { OperationIndex } from "../../src/core/operation.js";
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import type { LogEvent } from "../../src/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
@@ -77,6 +80,26 @@ describe("createSoopClient: credentials", () => {
     expect(Object.fromEntries(fetch.calls[1]!.url.searchParams)).toEqual({ client_id: clientId, client_secret: clientSecret });
   });
 
+  it("sends a wire-layer request to a path the spec does not list as it is, with no credential", async () => {
+    const { c, fetch } = make(() => json({ anything: true }));
+    const { data } = await c.GET("/not/in/the/spec" as never, { params: { query: { a: "1" } } } as never);
+    expect(data).toEqual({ anything: true });
+    expect(fetch.calls[0]!.url.search).toBe("?a=1");
+    expect(fetch.calls[0]!.body).toBe("");
+  });
+
+  it.each([
+    ["a header", { kind: "field", in: "header", name: "client_id" }],
+    ["a cookie", { kind: "field", in: "cookie", name: "client_id" }],
+    ["a field nobody supplies", { kind: "field", in: "query", name: "api_key" }],
+    ["a bearer token", { kind: "bearer" }],
+    ["an apiKey scheme (even one named like a field)", { kind: "apiKey", in: "query", name: "client_id" }],
+  ])("an operation index naming a credential in %s fails at construction, not at the first request", (_, credential) => {
+    const index = { op: { ...operations.listFilters, credentials: [operations.listFilters.credentials[0]!, credential] } } as unknown as OperationIndex;
+    expect(() => fieldCredentials(index, { client_id: () => clientId })).toThrow(`soop: operation op needs credential ${JSON.stringify(credential)}`);
+    expect(() => fieldCredentials({ op: { ...index.op!, credentials: [operations.listFilters.credentials[0]!] } }, { client_id: () => clientId })).not.toThrow();
+  });
+
   it("resetStreamKey needs no argument and resolves to the new key", async () => {
     const { c } = make(() => json({ result: 1, msg: "Success", stream_key: "afid-1" }));
     await expect(c.resetStreamKey()).resolves.toEqual({ result: 1, msg: "Success", stream_key: "afid-1" });
@@ -86,26 +109,58 @@ describe("createSoopClient: credentials", () => {
 describe("createSoopClient: options", () => {
   const build = (opts: object) => () => createSoopClient(opts as never);
   it.each([
-    ["clientId", { clientSecret }],
-    ["clientId", { clientId: "", clientSecret }],
-    ["clientSecret", { clientId, clientSecret: " " }],
-    ["redirectUri", { clientId, clientSecret, redirectUri: "not a url" }],
-    ["redirectUri", { clientId, clientSecret, redirectUri: "javascript:alert(1)" }],
-    ["token.accessToken", { clientId, clientSecret, token: { accessToken: "", refreshToken, expiresAt: NOW } }],
-    ["token.expiresAt", { clientId, clientSecret, token: { accessToken, refreshToken, expiresAt: "soon" } }],
-    ["token", { clientId, clientSecret, token: "abc" }],
-    ["onToken", { clientId, clientSecret, onToken: "persist" }],
-    ["baseUrl", { clientId, clientSecret, baseUrl: "http://openapi.example.com" }],
-  ])("refuses a bad %s with a ConfigError naming it", (option, opts) => {
+    ["clientId", undefined, "is required and must be a non-empty string"],
+    ["clientId", { clientSecret }, "is required and must be a non-empty string"],
+    ["clientId", { clientId: "", clientSecret }, "is required and must be a non-empty string"],
+    ["clientSecret", { clientId, clientSecret: " " }, "is required and must be a non-empty string"],
+    ["redirectUri", { clientId, clientSecret, redirectUri: "not a url" }, "must be an absolute http(s) URL (the Redirect URI registered with SOOP)"],
+    ["redirectUri", { clientId, clientSecret, redirectUri: "javascript:alert(1)" }, "must be an absolute http(s) URL"],
+    ["redirectUri", { clientId, clientSecret, redirectUri: "git+https://app.example.com/cb" }, "must be an absolute http(s) URL"],
+    ["token.accessToken", { clientId, clientSecret, token: { accessToken: "", refreshToken, expiresAt: NOW } }, "is required and must be a non-empty string"],
+    ["token.refreshToken", { clientId, clientSecret, token: { accessToken, refreshToken: 42, expiresAt: NOW } }, "must be a string"],
+    ["token.expiresAt", { clientId, clientSecret, token: { accessToken, refreshToken, expiresAt: "soon" } }, "must be milliseconds since the epoch"],
+    ["token.expiresAt", { clientId, clientSecret, token: { accessToken, refreshToken, expiresAt: Number.NaN } }, "must be milliseconds since the epoch"],
+    ["token.expiresAt", { clientId, clientSecret, token: { accessToken, refreshToken, expiresAt: Number.POSITIVE_INFINITY } }, "must be milliseconds since the epoch"],
+    ["token", { clientId, clientSecret, token: "abc" }, "must be { accessToken, refreshToken, expiresAt }"],
+    ["token", { clientId, clientSecret, token: null }, "must be { accessToken, refreshToken, expiresAt }"],
+    ["onToken", { clientId, clientSecret, onToken: "persist" }, "must be a function"],
+    ["now", { clientId, clientSecret, now: 1_700_000_000_000 }, "must be a function"],
+    ["baseUrl", { clientId, clientSecret, baseUrl: "http://openapi.example.com" }, "must use https"],
+  ])("refuses a bad %s with a ConfigError naming it and the rule", (option, opts, rule) => {
     let err: unknown;
     try {
-      build(opts)();
+      build(opts as object)();
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect(err).toMatchObject({ option });
-    expect((err as Error).message).toContain(option);
+    expect((err as Error).message).toContain(`\`${option}\` ${rule}`);
+  });
+
+  it("takes an http Redirect URI (a local app) as well as https, and sends it with the code exchange", async () => {
+    const { c, fetch } = make(() => json({ access_token: "soop-access-token-new1", refresh_token: "soop-refresh-token-new1", expires_in: 3600 }), {
+      redirectUri: "http://localhost:3000/soop/callback",
+    });
+    await c.exchangeCode("code-1234");
+    expect(form(fetch.calls[0]!).redirect_uri).toBe("http://localhost:3000/soop/callback");
+  });
+
+  it("takes a token without expiresAt or refreshToken, and uses it (it counts as fresh until SOOP says otherwise)", async () => {
+    const { c, fetch } = make(ok, { token: { accessToken } });
+    await c.getStationInfo();
+    expect(fetch.calls.map((r) => [r.url.pathname, form(r).access_token])).toEqual([["/user/stationinfo", accessToken]]);
+  });
+
+  it.each([
+    ["soop:<clientId>:token by default", undefined, `soop:${clientId}:token`],
+    ["storeKey when given", "soop:user-42", "soop:user-42"],
+  ])("keeps the token in the store under %s", async (_, storeKey, key) => {
+    const store = createMemoryStore();
+    const issued = { access_token: "soop-access-token-new1", refresh_token: "soop-refresh-token-new1", expires_in: 3600 };
+    const { c } = make(() => json(issued), { token: undefined, store, storeKey });
+    await c.exchangeCode("code-1234");
+    expect((await store.get(key))?.value).toEqual({ accessToken: issued.access_token, refreshToken: issued.refresh_token, expiresAt: NOW + 3_600_000 });
   });
 
   it("the config errors never show the secret", () => {
@@ -170,7 +225,38 @@ describe("authorizeUrl and getAuthCode", () => {
     const { c } = make(() => json({ result: -1, msg: "Invalid client" }, 400));
     expect(await caught(() => c.getAuthCode())).toMatchObject({ name: "ProviderError", operation: "getAuthCode", status: 400, code: -1 });
     const bare = make(() => new Response(null, { status: 302 }));
-    expect(await caught(() => bare.c.getAuthCode())).toMatchObject({ name: "TransportError", reason: "invalid-body" });
+    expect(await caught(() => bare.c.getAuthCode())).toMatchObject({
+      name: "TransportError",
+      reason: "invalid-body",
+      message: "soop.getAuthCode: the 302 redirect has no Location header",
+    });
+  });
+
+  it.each([300, 301, 303, 307, 308])("reports a %d answer with a Location as the redirect", async (status) => {
+    const { c } = make(() => new Response(null, { status, headers: { Location: "https://app.example.com/cb?code=code-9" } }));
+    expect(await c.getAuthCode()).toEqual({ location: "https://app.example.com/cb?code=code-9", code: "code-9" });
+  });
+
+  it("an error thrown by the app's own middleware is a TransportError of getAuthCode, with its cause", async () => {
+    const { c, fetch } = make(ok);
+    c.use({
+      onRequest() {
+        throw new Error("proxy refused");
+      },
+    });
+    const err = await caught(() => c.getAuthCode());
+    expect(err).toMatchObject({ name: "TransportError", provider: "soop", operation: "getAuthCode", reason: "network", cause: { message: "proxy refused" } });
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("a network failure is a TransportError of getAuthCode, with no secret", async () => {
+    const { c } = make((req) => {
+      throw new TypeError(`fetch failed for ${req.url.href} (${clientSecret})`);
+    }, { retry: false });
+    const err = await caught(() => c.getAuthCode());
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err).toMatchObject({ provider: "soop", operation: "getAuthCode", reason: "network" });
+    expectNoSecrets(err, secrets);
   });
 
   it("asks fetch not to follow redirects and is not retried", async () => {
@@ -211,7 +297,35 @@ describe("envelope", () => {
     const bare = make(() => new Response("gateway down", { status: 500 }), { retry: false });
     const err = await caught(() => bare.c.getStationInfo());
     expect(err).toMatchObject({ name: "ProviderError", status: 500, code: undefined });
-    expect(err.message).toContain("HTTP 500");
+    expect(err.message).toBe("soop.getStationInfo: HTTP 500 (HTTP 500)");
+  });
+
+  it.each([400, 503])("an HTTP %d with a positive result still reports the envelope's result and msg", async (status) => {
+    const { c } = make(() => json({ result: 1, msg: "Temporarily unavailable" }, status), { retry: false });
+    const err = await caught(() => c.getStationInfo());
+    expect(err).toMatchObject({ name: "ProviderError", status, code: 1 });
+    expect(err.message).toBe(`soop.getStationInfo: Temporarily unavailable (HTTP ${status}, code 1)`);
+  });
+
+  it("reads a result sent as text: a negative one fails, a positive one succeeds, a blank one is no result", async () => {
+    const neg = make(() => json({ result: "-1320", msg: "Too early" }));
+    expect(await caught(() => neg.c.getStationInfo())).toMatchObject({ name: "ProviderError", status: 200, code: -1320 });
+    const pos = make(() => json({ result: "1", msg: "Success" }));
+    await expect(pos.c.getStationInfo()).resolves.toEqual({ result: "1", msg: "Success" });
+    const blank = make(() => json({ result: " ", msg: "" }));
+    await expect(blank.c.getStationInfo()).resolves.toEqual({ result: " ", msg: "" });
+  });
+
+  it.each([null, false, [-1]])("a result that is neither number nor text (%j) is no result: a 200 succeeds", async (result) => {
+    const { c } = make(() => json({ result, msg: "" }));
+    await expect(c.getStationInfo()).resolves.toEqual({ result, msg: "" });
+  });
+
+  it("words a failure by its result when msg is no text", async () => {
+    const { c } = make(() => json({ result: -3, msg: { ko: "오류" } }));
+    const err = await caught(() => c.getStationInfo());
+    expect(err).toMatchObject({ name: "ProviderError", code: -3 });
+    expect(err.message).toBe("soop.getStationInfo: result -3 (HTTP 200, code -3)");
   });
 
   it("bodies without an envelope are successes", async () => {
@@ -230,6 +344,36 @@ describe("JSONP", () => {
     const { c, fetch } = make(() => new Response(text, { headers: { "content-type": type } }));
     await expect(c.listBroadcasts({ params: { query: { callback: "cb" } } })).resolves.toEqual(page);
     expect(fetch.calls[0]!.url.searchParams.get("callback")).toBe("cb");
+  });
+
+  it.each([
+    ["whitespace around it", `\n  cb(${JSON.stringify(page)});\n`],
+    ["/**/ with no space after it", `/**/cb(${JSON.stringify(page)})`],
+    ["spaces before ( and before ;", `cb (${JSON.stringify(page)}) ;`],
+  ])("unwraps a callback call with %s", async (_, text) => {
+    const { c } = make(() => new Response(text, { headers: { "content-type": "text/javascript" } }));
+    await expect(c.listBroadcasts({ params: { query: { callback: "cb" } } })).resolves.toEqual(page);
+  });
+
+  it.each([
+    ["text before the callback", `x cb(${JSON.stringify(page)})`],
+    ["text after the call", `cb(${JSON.stringify(page)}) x`],
+  ])("does not unwrap a body with %s (it is no JSONP answer): TransportError", async (_, text) => {
+    const { c } = make(() => new Response(text, { headers: { "content-type": "text/javascript" } }));
+    expect(await caught(() => c.listBroadcasts({ params: { query: { callback: "cb" } } }))).toMatchObject({ name: "TransportError", reason: "invalid-body" });
+  });
+
+  it.each(["application/json", "Application/JSON ; charset=utf-8"])("a body labelled %s is read as JSON, never unwrapped", async (type) => {
+    const { c } = make(() => new Response(`cb(${JSON.stringify(page)});`, { headers: { "content-type": type } }));
+    expect(await caught(() => c.listBroadcasts({ params: { query: { callback: "cb" } } }))).toMatchObject({ name: "TransportError", reason: "invalid-body" });
+  });
+
+  it("the wire layer gets the unwrapped answer as a JSON response of the same status", async () => {
+    const text = `cb(${JSON.stringify(page)});`;
+    const { c } = make(() => new Response(text, { status: 200, statusText: "OK", headers: { "content-type": "text/javascript", "content-length": String(text.length) } }));
+    const { data, response } = await c.GET("/broad/list", { params: { query: { callback: "cb" } } });
+    expect(data).toEqual(page);
+    expect([response.status, response.statusText, response.headers.get("content-type"), response.headers.get("content-length")]).toEqual([200, "OK", "application/json", null]);
   });
 
   it("plain JSON stays as it is, even labelled text/javascript", async () => {
