@@ -30,7 +30,7 @@ const formBody = { contentType: FORM, required: false, schema: { type: "object" 
 const jsonBody = { contentType: "application/json", required: true, schema: { type: "object" } } as const;
 
 async function run(ops: OperationIndex, request: Request, schemaPath: string, c = cfg()) {
-  const mw = polyvSigning(ops, c);
+  const mw = polyvSigning(ops, c).middleware;
   const out = await mw.onRequest!({ request, schemaPath, params: {}, options: {}, id: "t" } as never);
   return out as Request | undefined;
 }
