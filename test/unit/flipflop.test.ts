@@ -24,6 +24,14 @@ describe("createFlipFlopClient", () => {
     for (const r of fetch.calls) expect(r.headers.get("authorization")).toBe(`Basic ${basic}`);
   });
 
+  it("sends Basic auth on the wire layer too (client.POST/DELETE), not only through the named operations", async () => {
+    const { c, fetch } = make((req) => (req.method === "POST" ? json({ accessToken: "a", streamingToken: "s" }) : new Response(null, { status: 204 })));
+    await c.POST("/v2/apps/me/members/login", { body: { appUserId: "A1" } });
+    await c.DELETE("/v2/apps/me/members/{appUserIds}", { params: { path: { appUserIds: ["1"] } } });
+    expect(fetch.calls).toHaveLength(2);
+    for (const r of fetch.calls) expect(r.headers.get("authorization")).toBe(`Basic ${basic}`);
+  });
+
   it("joins appUserIds with commas in one path segment", async () => {
     const { c, fetch } = make(() => new Response(null, { status: 204 }));
     await c.deleteMembers({ params: { path: { appUserIds: ["1", "2", "3"] } } });
