@@ -87,6 +87,9 @@ describe("createPolyvClient: v4 (saveViewerCustomFieldValues) signs the query", 
     expect(data).toEqual(v4Ok);
     // An MD5 client sends no signatureMethod at all, whatever the caller put there (else: SHA256 with an MD5 sign).
     expect(query(fetch.calls[0]!)).toEqual({ appId, timestamp: "1670550787318", sign: "38C24CF5D8092C24BAA0387C619BFB4D" });
+    // The query is signed; the JSON body travels as it was given.
+    expect(fetch.calls[0]!.headers.get("content-type")).toBe("application/json");
+    expect(JSON.parse(fetch.calls[0]!.body)).toEqual(values);
   });
 
   it("a SHA256 client sends its own signatureMethod and timestamp over the caller's", async () => {
