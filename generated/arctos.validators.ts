@@ -3,17 +3,11 @@
 
 // operationId → validator of a call's input ({ path, query, header, body }) as the client sees it.
 // Compiled by Ajv (standalone code, JSON Schema 2020-12) with ajv-formats' formats; Ajv's run-time helpers
-// are bundled in (ajv: MIT, Evgeny Poberezkin; fast-deep-equal: MIT, Evgeny Poberezkin).
+// come from ./ajv-runtime.ts.
 // @ts-nocheck
 import type { ValidatorIndex } from "../src/core/validate.js";
 
-/** One error record (Ajv's shape) added to the list, which is created by the first. */
-function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {
-  const error = { instancePath, schemaPath, keyword, params };
-  if (vErrors === null) return [error];
-  vErrors.push(error);
-  return vErrors;
-}
+import { __ajvError } from "./ajv-runtime.js";
 // validators:group:0
 var op0 = validate20;
 var func0 = Object.prototype.hasOwnProperty;

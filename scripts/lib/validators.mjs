@@ -65,10 +65,32 @@ export function createAjv(schemas, { coerceTypes = false, source = false } = {})
 }
 
 // Ajv's run-time helpers that are each one self-contained function (ucs2length: code points; equal:
-// fast-deep-equal). They go into the module as their own source: bundled as CommonJS, each provider bundle would
-// also carry esbuild's CommonJS wrappers (about 300 B gzip). Any other helper is bundled as before.
-const SELF_CONTAINED = new Set(["ajv/dist/runtime/ucs2length", "ajv/dist/runtime/equal"]);
+// fast-deep-equal). They are written once, as their own source, into generated/ajv-runtime.ts (RUNTIME), which
+// every compiled module imports: bundled as CommonJS, each provider bundle would also carry esbuild's CommonJS
+// wrappers (about 300 B gzip). Any other helper is bundled as before.
+const SELF_CONTAINED = new Map([
+  ["ajv/dist/runtime/ucs2length", "ucs2length"],
+  ["ajv/dist/runtime/equal", "equal"],
+]);
 const requireHere = createRequire(import.meta.url);
+/** The one module of helpers the compiled validators share (generated/ajv-runtime.ts), as they import it. */
+const RUNTIME = "./ajv-runtime.js";
+
+/** One error record (Ajv's shape) added to the list, which is created by the first; see tidy(). */
+const ERROR_HELPER =
+  "/** One error record (Ajv's shape) added to the list, which is created by the first. */\n" +
+  'export function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {\n' +
+  "  const error = { instancePath, schemaPath, keyword, params };\n" +
+  "  if (vErrors === null) return [error];\n" +
+  "  vErrors.push(error);\n" +
+  "  return vErrors;\n" +
+  "}\n";
+
+/** The source of generated/ajv-runtime.ts's code: the error helper and Ajv's self-contained helpers. */
+export function ajvRuntimeSource() {
+  const helpers = [...SELF_CONTAINED].map(([module, name]) => `export const ${name} = ${requireHere(module).default.toString()};\n`);
+  return [ERROR_HELPER, ...helpers].join("\n");
+}
 
 /** Ajv's standalone code as tokens: string literals and the code between them (it writes no template or regex literals). */
 function tokens(source) {
@@ -198,15 +220,7 @@ export function tidy(source) {
     return `${indent}vErrors = __ajvError(vErrors, ${path}, ${keyword}, ${params}${schemaPath === '""' ? "" : `, ${schemaPath}`});`;
   });
   if (!pushes) return out;
-  const helper =
-    "/** One error record (Ajv's shape) added to the list, which is created by the first. */\n" +
-    'function __ajvError(vErrors, instancePath, keyword, params, schemaPath = "") {\n' +
-    "  const error = { instancePath, schemaPath, keyword, params };\n" +
-    "  if (vErrors === null) return [error];\n" +
-    "  vErrors.push(error);\n" +
-    "  return vErrors;\n" +
-    "}\n";
-  return helper + out;
+  return `import { __ajvError } from ${JSON.stringify(RUNTIME)};\n` + out;
 }
 
 function standalone(schemas, coerceTypes) {
@@ -226,7 +240,7 @@ function standalone(schemas, coerceTypes) {
   source = source.replace(/require\("([^"]+)"\)/g, (_, name) => {
     if (SELF_CONTAINED.has(name)) {
       const id = `__ajvInline${inlined.length}`;
-      inlined.push(`const ${id} = { default: ${requireHere(name).default.toString()} };`);
+      inlined.push(`import { ${SELF_CONTAINED.get(name)} as ${id}_fn } from ${JSON.stringify(RUNTIME)};\nconst ${id} = { default: ${id}_fn };`);
       return id;
     }
     modules.push(name);
@@ -240,8 +254,8 @@ function standalone(schemas, coerceTypes) {
 
 /**
  * ES-module source whose exports are validator indexes: for every group, `name` → { operationId → validate
- * function } (Ajv's: returns a boolean, sets `.errors`). Ajv's small run-time helpers (code-point length, deep
- * equality) are bundled in by esbuild, so the module imports nothing; it ends with `export { <names> };`.
+ * function } (Ajv's: returns a boolean, sets `.errors`). It imports only the shared helpers of
+ * generated/ajv-runtime.ts (ajvRuntimeSource); it ends with `export { <names> };`.
  * @param {Record<string, { schemas: Record<string, object>, coerceTypes?: boolean }>} groups
  */
 export async function compileValidators(groups) {
@@ -253,6 +267,7 @@ export async function compileValidators(groups) {
     name: "validator-groups",
     setup(b) {
       b.onResolve({ filter: /^group:\d+$/ }, (args) => ({ path: args.path, namespace: "validators" }));
+      b.onResolve({ filter: /^\.\/ajv-runtime\.js$/ }, (args) => ({ path: args.path, external: true }));
       b.onLoad({ filter: /.*/, namespace: "validators" }, (args) => ({
         contents: sources[Number(args.path.slice("group:".length))],
         loader: "js",

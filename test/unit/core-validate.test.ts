@@ -17,13 +17,15 @@ import { json, recordingFetch } from "../helpers/fetch.js";
 import { caught } from "../helpers/secrets.js";
 import { root } from "../helpers/spec.js";
 // @ts-expect-error plain ESM helper shared with the scripts
-import { compileValidators } from "../../scripts/lib/validators.mjs";
+import { ajvRuntimeSource, compileValidators } from "../../scripts/lib/validators.mjs";
 // @ts-expect-error plain ESM helper shared with the scripts
 import { URI_PROBES } from "../../scripts/lib/formats.mjs";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 
 mkdirSync(join(root, ".tmp"), { recursive: true });
 const dir = mkdtempSync(join(root, ".tmp", "validators-"));
+// The helpers every compiled module imports, beside them as generate writes them (generated/ajv-runtime.ts).
+writeFileSync(join(dir, "ajv-runtime.js"), ajvRuntimeSource());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Compiles `schemas` (name → schema of the `body`) the way generate does, and imports the module. */
