@@ -37,8 +37,8 @@ export interface ProviderHooks {
   /**
    * For a named operation: steps that add the provider's credentials to the query string and form text as
    * openapi-fetch serialises them, so the Request is built complete. Rebuilding a Request in middleware costs
-   * a new Request, a body stream and a signal; the middleware stays for the wire layer and skips requests
-   * built this way (FirstAttempt.finished). Undefined: the middleware does it.
+   * a new Request, a body stream and a signal; such calls go through a client without the provider's middleware,
+   * which stays for the wire layer (see finishedMiddleware). Undefined: the middleware does it.
    */
   finish?(operationId: string, meta: OperationMeta): Finish | undefined | Promise<Finish | undefined>;
   /**
@@ -172,7 +172,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       // finish throws (a token that could not be had) is handled as the middleware's failure was.
       const pending = hooks.finish && init.querySerializer === undefined && init.bodySerializer === undefined ? hooks.finish(id, meta) : undefined;
       const finish = pending instanceof Promise ? await pending : pending;
-      const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover, finished: finish !== undefined };
+      const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
       // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
       // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
       const inRequest = added.size > 0 || init.middleware !== undefined ? link.signal : undefined;

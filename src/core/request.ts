@@ -19,11 +19,6 @@ export interface FirstAttempt {
    * transport may then hand over the Response it read instead of building a copy of it.
    */
   handover?: boolean;
-  /**
-   * The provider's credentials went in as openapi-fetch serialised the call (ProviderHooks.finish): the
-   * middleware that would add them to the built Request leaves it alone.
-   */
-  finished?: boolean;
 }
 
 export function firstAttemptOf(request: Request): FirstAttempt | undefined {

@@ -5,7 +5,7 @@
 import type { Middleware } from "openapi-fetch";
 import { ConfigError } from "../core/errors.js";
 import { FORM, operationLookup } from "../core/form.js";
-import { firstAttemptOf, rebuild } from "../core/request.js";
+import { rebuild } from "../core/request.js";
 import type { OperationIndex, OperationMeta } from "../core/operation.js";
 import { nonBlank, signPolyvParams, type PolyvSignatureMethod } from "./sign.js";
 
@@ -82,7 +82,6 @@ export function polyvSigning(operations: OperationIndex, cfg: SigningConfig): Po
 
   const middleware: Middleware = {
     async onRequest({ request, schemaPath }) {
-      if (firstAttemptOf(request)?.finished) return undefined; // signed as it was built
       const id = lookup(request.method, schemaPath)?.[0];
       const plan = id === undefined ? undefined : plans.get(id);
       if (!plan) return undefined;

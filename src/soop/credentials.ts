@@ -5,7 +5,6 @@ import type { Middleware } from "openapi-fetch";
 import { operationLookup, withFormFields, withQueryFields } from "../core/form.js";
 import type { Finish } from "../core/client.js";
 import type { OperationIndex, OperationMeta } from "../core/operation.js";
-import { firstAttemptOf } from "../core/request.js";
 
 /** Credential name (as on the wire) → where its value comes from, for the operation being sent. */
 export type CredentialSources = Readonly<Record<string, (operation: string) => string | Promise<string>>>;
@@ -45,7 +44,6 @@ export function fieldCredentials(operations: OperationIndex, sources: Credential
   return {
     middleware: {
       async onRequest({ request, schemaPath }) {
-        if (firstAttemptOf(request)?.finished) return undefined; // built with its credentials
         const [id, meta] = lookup(request.method, schemaPath) ?? [];
         if (!id || !meta?.credentials.length) return undefined;
         const { query, body } = await fieldsOf(id, meta);
