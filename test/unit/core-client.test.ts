@@ -152,3 +152,39 @@ describe("a made-up provider (what no provider's spec has)", () => {
     expect(err).toMatchObject({ reason: "invalid-body", message: "madeup.getThing: the 201 response has an empty body where the spec promises application/json" });
   });
 });
+
+describe("a wire-layer call whose Request the provider's middleware replaces (core/request.ts rebuild)", () => {
+  const V4 = "/live/v4/user/custom-field/viewer-value/save";
+  const body = [{ viewerId: "v", customFieldId: "F", customFieldValue: "x" }];
+  const polyv = () => {
+    const seen: Request[] = [];
+    const c = createPolyvClient({
+      appId: "frlr1zazn3",
+      appSecret: "fsq2k5weced1h8vui657xtdva66whf0g",
+      userId: "1b448be323",
+      rateLimit: false,
+      retry: false,
+      fetch: async (input, init) => {
+        seen.push(new Request(input, init));
+        return json({ code: 200, status: "success", requestId: "r-1", data: null, success: true });
+      },
+    });
+    return { c, seen };
+  };
+
+  it("keeps the caller's request options (redirect, cache) in the signed Request", async () => {
+    const { c, seen } = polyv();
+    await c.POST(V4, { body, redirect: "manual", cache: "no-store" });
+    expect(seen).toHaveLength(1);
+    expect(new URL(seen[0]!.url).searchParams.has("sign")).toBe(true);
+    expect([seen[0]!.redirect, seen[0]!.cache]).toEqual(["manual", "no-store"]);
+  });
+
+  it("keeps the caller's signal: one already aborted sends nothing", async () => {
+    const { c, seen } = polyv();
+    const err = await caught(() => c.POST(V4, { body, signal: AbortSignal.abort(new Error("caller gave up")) }));
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err).toMatchObject({ reason: "aborted", message: "polyv.saveViewerCustomFieldValues: the request was aborted" });
+    expect(seen).toHaveLength(0);
+  });
+});
