@@ -42,12 +42,13 @@ export interface ProviderHooks {
    */
   finish?(operationId: string, meta: OperationMeta): Finish | undefined | Promise<Finish | undefined>;
   /**
-   * The middleware a named operation still needs once `finish` has built its Request complete (e.g. SOOP's JSONP
-   * reader). Such calls go through a second openapi-fetch client over the same transport that holds only these and
-   * the app's own middleware: openapi-fetch's middleware loop (an await per middleware, an id, a frozen options
-   * object) is then skipped entirely when there are none.
+   * The middleware some named operations still need once `finish` has built their Request complete (e.g. SOOP's
+   * JSONP reader, for the operations that may answer JavaScript). Those calls go through a second openapi-fetch
+   * client over the same transport that holds only these and the app's own middleware; the other finished calls go
+   * through one that holds only the app's: openapi-fetch's middleware loop (an await per middleware, an id, a
+   * frozen options object) is then skipped entirely when there are none.
    */
-  finishedMiddleware?: Middleware[];
+  finishedMiddleware?: { middleware: Middleware[]; applies(meta: OperationMeta): boolean };
   /**
    * For a named operation that `finish` built: reads its answer and, when it says the credential `finish` added is
    * dead, returns fresh credentials to send the call once more with (Arctos: a new login after a dead-token code).
@@ -134,8 +135,11 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
   // Named operations whose credentials `finish` adds go through this one (see ProviderHooks.finishedMiddleware).
-  const finished = hooks.finish ? createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers }) : undefined;
-  if (finished && hooks.finishedMiddleware?.length) finished.use(...hooks.finishedMiddleware);
+  const plain = () => createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
+  const finished = hooks.finish ? plain() : undefined;
+  const extra = hooks.finishedMiddleware;
+  const finishedWith = finished && extra ? plain() : undefined;
+  finishedWith?.use(...extra!.middleware);
   // Only a provider with form operations needs it (every middleware costs each call an await in openapi-fetch).
   const form = hooks.form;
   if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(form!.middleware(operations));
@@ -152,12 +156,14 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     for (const m of more) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
     use(...more);
     finished?.use(...more);
+    finishedWith?.use(...more);
   };
   wire.eject = (...removed) => {
     for (const m of removed) readers.delete(m);
     for (const m of removed) added.delete(m);
     eject(...removed);
     finished?.eject(...removed);
+    finishedWith?.eject(...removed);
   };
 
   const methods: Record<string, (init?: CallInit) => Promise<unknown>> = {};
@@ -218,7 +224,8 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const toSearch = finish?.query;
     if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
     if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
-    const result: Outcome = await (finish && finished ? finished : wire).request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
+    const through = !finish || !finished ? wire : finishedWith && extra!.applies(meta) ? finishedWith : finished;
+    const result: Outcome = await through.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
     return handover && result.response.ok ? { data: await successBody(result.response, meta.method), response: result.response } : result;
   }
 
