@@ -7,8 +7,9 @@ import type { components, operations as Operations, paths as Paths } from "../..
 import { info, operations, provider } from "../../generated/arctos.operations.js";
 import { validators } from "../../generated/arctos.validators.js";
 import { headerCredential } from "../core/auth.js";
-import { createProviderClient, type ProviderClient } from "../core/client.js";
+import { createProviderClient, type Finish, type ProviderClient } from "../core/client.js";
 import { ConfigError, StreamspecError, TransportError, ValidationError } from "../core/errors.js";
+import type { Credential, OperationMeta } from "../core/operation.js";
 import type { CommonOptions } from "../core/options.js";
 import { requireString } from "../core/options.js";
 import { Redactor } from "../core/redact.js";
@@ -139,15 +140,37 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   // The license key goes in the header the spec's apiKey scheme names (arc-license-key), where it asks for it.
   const license = headerCredential(
     operations,
-    (c) => c.kind === "apiKey" && c.in === "header",
+    inHeader,
     (c) => (c as { name: string }).name,
     () => licenseKey ?? noLicenseKey(),
   );
 
+  // The named operations get the same two headers while openapi-fetch builds their Request (ProviderHooks.finish),
+  // and their re-login in `again`: no middleware runs for them, and nothing of the Request is kept for a repeat.
+  async function finish(_: string, meta: OperationMeta): Promise<Finish> {
+    const headers: Record<string, string> = {};
+    let credential: string | undefined;
+    const key = meta.credentials.find(inHeader);
+    if (key) headers[(key as { name: string }).name] = licenseKey ?? noLicenseKey();
+    if (meta.credentials.some((c) => c.kind === "bearer")) {
+      credential = (await keeper.get()).accessToken;
+      headers.Authorization = `Bearer ${credential}`;
+    }
+    return { headers, credential };
+  }
+  async function again(_: string, body: unknown, response: Response, sent: Finish): Promise<Finish | undefined> {
+    if (sent.credential === undefined) return undefined;
+    // A caller's parseAs "text" leaves the body unparsed; the dead-token code is read all the same.
+    const failure = arctosFailure(typeof body === "string" ? jsonOrUndefined(body) : body, response.status);
+    if (failure === undefined || !reauthCodes.includes(failure.code as number)) return undefined;
+    const fresh = (await keeper.renew(sent.credential)).accessToken;
+    return { headers: { ...sent.headers, Authorization: `Bearer ${fresh}` }, credential: fresh };
+  }
+
   const wire = createProviderClient<Paths, Operations, OperationId>(
     { provider, operations, validators }, // no defaultBaseUrl: the factory refuses a missing baseUrl (ConfigError)
     options,
-    { redactor, middleware: [license, bearer], failure: arctosFailure },
+    { redactor, middleware: [license, bearer], finish, again, failure: arctosFailure },
   );
   client = Object.assign(wire as unknown as Omit<ArctosClient, "login" | "token">, {
     login: async () => (await keeper.renew()).accessToken,
@@ -155,6 +178,9 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   });
   return client;
 }
+
+/** The spec's apiKey scheme in a header (arc-license-key). */
+const inHeader = (c: Credential) => c.kind === "apiKey" && c.in === "header";
 
 /** Exactly one way to get codes: the license key (with `user`), or `getCode`. */
 function codeSource(options: ArctosOptions): { licenseKey: string; user: ArctosUser } | { getCode: () => Promise<string> } {
@@ -181,7 +207,15 @@ function noLicenseKey(): never {
 
 async function bodyOf(response: Response): Promise<unknown> {
   try {
-    return JSON.parse(bufferedText(response) ?? (await response.clone().text()));
+    return jsonOrUndefined(bufferedText(response) ?? (await response.clone().text()));
+  } catch {
+    return undefined; // a body already read
+  }
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
-// Bearer auth as openapi-fetch middleware, so the named operations and the wire layer (client.POST) share it:
-// operations whose spec security is bearer get `Authorization: Bearer <token>` (logging in on first need), and
-// when the answer says the token is dead, the client logs in again ONCE and sends the same request again.
-// The repeat is not itself checked, so a second rejection surfaces to the caller instead of looping.
+// Bearer auth as openapi-fetch middleware for the wire layer (client.POST): operations whose spec security is
+// bearer get `Authorization: Bearer <token>` (logging in on first need), and when the answer says the token is
+// dead, the client logs in again ONCE and sends the same request again. The named operations do the same without
+// middleware (index.ts: `finish` and `again`). The repeat is not itself checked, so a second rejection surfaces
+// to the caller instead of looping.
 import type { Middleware } from "openapi-fetch";
 import { operationLookup } from "../core/form.js";
 import type { OperationIndex } from "../core/operation.js";

@@ -42,12 +42,20 @@ export interface ProviderHooks {
    */
   finish?(operationId: string, meta: OperationMeta): Finish | undefined | Promise<Finish | undefined>;
   /**
-   * The middleware a named operation still needs once `finish` has built its Request complete (e.g. SOOP's JSONP
-   * reader). Such calls go through a second openapi-fetch client over the same transport that holds only these and
-   * the app's own middleware: openapi-fetch's middleware loop (an await per middleware, an id, a frozen options
-   * object) is then skipped entirely when there are none.
+   * The middleware some named operations still need once `finish` has built their Request complete (e.g. SOOP's
+   * JSONP reader, for the operations that may answer JavaScript). Those calls go through a second openapi-fetch
+   * client over the same transport that holds only these and the app's own middleware; the other finished calls go
+   * through one that holds only the app's: openapi-fetch's middleware loop (an await per middleware, an id, a
+   * frozen options object) is then skipped entirely when there are none.
    */
-  finishedMiddleware?: Middleware[];
+  finishedMiddleware?: { middleware: Middleware[]; applies(meta: OperationMeta): boolean };
+  /**
+   * For a named operation that `finish` built: reads its answer and, when it says the credential `finish` added is
+   * dead, returns fresh credentials to send the call once more with (Arctos: a new login after a dead-token code).
+   * The repeat is not read again, so a second rejection reaches the caller instead of looping. Openapi-fetch builds
+   * the repeat from the same arguments, so no copy of the first Request is kept. Undefined: answers are final.
+   */
+  again?(operationId: string, body: unknown, response: Response, sent: Finish): Promise<Finish | undefined>;
   /** Form encoding (core/form.ts formSupport): required when the spec has form operations, or `finish` writes form text. */
   form?: FormSupport;
 }
@@ -60,9 +68,18 @@ export interface Finish {
   query?: (search: string) => string;
   form?: (text: string) => string;
   headers?: Readonly<Record<string, string>>;
+  /** The credential added (e.g. a token), for `again` to tell which one an answer rejected. */
+  credential?: string;
 }
 
 const serializeQuery = createQuerySerializer();
+
+/** What openapi-fetch resolves a call to: the parsed success (`data`) or failure (`error`) body, and the Response. */
+interface Outcome {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
 
 export interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
@@ -118,8 +135,11 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
   // Named operations whose credentials `finish` adds go through this one (see ProviderHooks.finishedMiddleware).
-  const finished = hooks.finish ? createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers }) : undefined;
-  if (finished && hooks.finishedMiddleware?.length) finished.use(...hooks.finishedMiddleware);
+  const plain = () => createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
+  const finished = hooks.finish ? plain() : undefined;
+  const extra = hooks.finishedMiddleware;
+  const finishedWith = finished && extra ? plain() : undefined;
+  finishedWith?.use(...extra!.middleware);
   // Only a provider with form operations needs it (every middleware costs each call an await in openapi-fetch).
   const form = hooks.form;
   if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(form!.middleware(operations));
@@ -136,12 +156,14 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     for (const m of more) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
     use(...more);
     finished?.use(...more);
+    finishedWith?.use(...more);
   };
   wire.eject = (...removed) => {
     for (const m of removed) readers.delete(m);
     for (const m of removed) added.delete(m);
     eject(...removed);
     finished?.eject(...removed);
+    finishedWith?.eject(...removed);
   };
 
   const methods: Record<string, (init?: CallInit) => Promise<unknown>> = {};
@@ -166,30 +188,15 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     // The transport reads every body whole (its limits cover the read); a success is parsed here from the bytes it
     // kept instead of from a copy of the Response (openapi-fetch leaves the body alone with parseAs "stream").
     const handover = readers.size === 0 && init.middleware === undefined && (init.parseAs ?? "json") === "json";
-    let result: { data?: unknown; error?: unknown; response: Response };
+    let result: Outcome;
     try {
       // A caller's own serialisers are left alone, and so is the middleware's way of adding credentials. What
       // finish throws (a token that could not be had) is handled as the middleware's failure was.
       const pending = hooks.finish && init.querySerializer === undefined && init.bodySerializer === undefined ? hooks.finish(id, meta) : undefined;
       const finish = pending instanceof Promise ? await pending : pending;
-      const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
-      // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
-      // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
-      const inRequest = added.size > 0 || init.middleware !== undefined ? link.signal : undefined;
-      const fetchInit: CallInit = { ...init, signal: inRequest, [FIRST_ATTEMPT]: first };
-      if (handover) fetchInit.parseAs = "stream";
-      const toText = finish?.form;
-      if (meta.body?.contentType === FORM || toText) {
-        const formSerializer = form!.serialize; // a provider whose `finish` writes form text has form operations
-        fetchInit.bodySerializer = toText ? (body: unknown) => toText(formSerializer(body)) : formSerializer;
-        fetchInit.headers = { ...(init.headers as object), "Content-Type": FORM };
-        if (toText) fetchInit.body ??= {}; // openapi-fetch serialises only a body it was given
-      }
-      const toSearch = finish?.query;
-      if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
-      if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
-      result = await (finish && finished ? finished : wire).request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
-      if (handover && result.response.ok) result = { data: await successBody(result.response, meta.method), response: result.response };
+      result = await send(id, meta, init, finish, link, handover);
+      const fresh = finish && hooks.again ? await hooks.again(id, result.response.ok ? result.data : result.error, result.response, finish) : undefined;
+      if (fresh) result = await send(id, meta, init, fresh, link, handover);
     } catch (error) {
       throw thrownError({ provider, operation: id, redactor }, error);
     } finally {
@@ -198,7 +205,31 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     return settle(id, meta, result);
   }
 
-  function settle(id: string, meta: OperationMeta, { data, error, response }: { data?: unknown; error?: unknown; response: Response }): unknown {
+  /** One trip through openapi-fetch (and so through the transport, with its retries) for a named operation. */
+  async function send(id: string, meta: OperationMeta, init: CallInit, finish: Finish | undefined, link: AbortController, handover: boolean): Promise<Outcome> {
+    const callerSignal = init.signal;
+    const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
+    // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
+    // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
+    const inRequest = added.size > 0 || init.middleware !== undefined ? link.signal : undefined;
+    const fetchInit: CallInit = { ...init, signal: inRequest, [FIRST_ATTEMPT]: first };
+    if (handover) fetchInit.parseAs = "stream";
+    const toText = finish?.form;
+    if (meta.body?.contentType === FORM || toText) {
+      const formSerializer = form!.serialize; // a provider whose `finish` writes form text has form operations
+      fetchInit.bodySerializer = toText ? (body: unknown) => toText(formSerializer(body)) : formSerializer;
+      fetchInit.headers = { ...(init.headers as object), "Content-Type": FORM };
+      if (toText) fetchInit.body ??= {}; // openapi-fetch serialises only a body it was given
+    }
+    const toSearch = finish?.query;
+    if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
+    if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
+    const through = !finish || !finished ? wire : finishedWith && extra!.applies(meta) ? finishedWith : finished;
+    const result: Outcome = await through.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
+    return handover && result.response.ok ? { data: await successBody(result.response, meta.method), response: result.response } : result;
+  }
+
+  function settle(id: string, meta: OperationMeta, { data, error, response }: Outcome): unknown {
     const status = response.status;
     if (!response.ok) throw statusError({ provider, operation: id, redactor }, hooks.failure, error, response);
     const promised = meta.responses[String(status)] ?? meta.responses[`${String(status)[0]}XX`];

@@ -2,7 +2,7 @@
 import type { Middleware } from "openapi-fetch";
 import type { Failure } from "../core/client.js";
 import { operationLookup } from "../core/form.js";
-import type { OperationIndex } from "../core/operation.js";
+import type { OperationIndex, OperationMeta } from "../core/operation.js";
 import { bufferedText } from "../core/transport.js";
 
 /** The envelope's `result` as a number, when the body is an envelope. */
@@ -34,6 +34,11 @@ function mediaType(value: string | null): string {
   return (value ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
+/** May this operation answer with JavaScript (JSONP) at any status? Only those need jsonpMiddleware. */
+export function mayAnswerJsonp(meta: OperationMeta): boolean {
+  return Object.values(meta.responses).some((types) => types.some((t) => JAVASCRIPT.test(t)));
+}
+
 /**
  * Unwraps JSONP (`callback({...});`) into plain JSON for the operations whose spec says they may answer with a
  * JavaScript media type, so the typed result is the same with or without `callback`.
@@ -42,8 +47,7 @@ export function jsonpMiddleware(operations: OperationIndex): Middleware {
   const lookup = operationLookup(operations);
   return {
     async onResponse({ request, response, schemaPath }) {
-      const meta = lookup(request.method, schemaPath)?.[1];
-      const promised = meta?.responses[String(response.status)];
+      const promised = lookup(request.method, schemaPath)?.[1].responses[String(response.status)];
       if (!promised?.some((t) => JAVASCRIPT.test(t))) return undefined;
       if (mediaType(response.headers.get("content-type")) === "application/json") return undefined;
       const text = bufferedText(response) ?? (await response.clone().text());

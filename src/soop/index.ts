@@ -11,7 +11,7 @@ import { checkBaseUrl, requireString, type CommonOptions } from "../core/options
 import { Redactor } from "../core/redact.js";
 import { getAuthCodeRedirect, type AuthCodeInit, type SoopAuthRedirect } from "./authcode.js";
 import { fieldCredentials } from "./credentials.js";
-import { jsonpMiddleware, soopFailure } from "./envelope.js";
+import { jsonpMiddleware, mayAnswerJsonp, soopFailure } from "./envelope.js";
 import { createTokenFlow, type SoopToken } from "./oauth.js";
 import { paginateBroadcasts, type BroadListItem, type BroadListResponse, type ListAllBroadcastsQuery, type ListAllInit } from "./paginate.js";
 
@@ -95,7 +95,7 @@ export function createSoopClient(options: SoopOptions): SoopClient {
       middleware: [credentials.middleware, jsonp],
       failure: soopFailure,
       finish: credentials.finish,
-      finishedMiddleware: [jsonp],
+      finishedMiddleware: { middleware: [jsonp], applies: mayAnswerJsonp },
       form: formSupport,
     },
   );

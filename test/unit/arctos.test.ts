@@ -240,6 +240,27 @@ describe("createArctosClient: re-login after a dead token", () => {
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code"]);
   });
 
+  it("reads the dead-token code from a body the caller asked for as text (parseAs), and repeats the call", async () => {
+    const fetch = arctos({ check: (_, n) => (n === 1 ? json({ status: 1404, message: "令牌已過期" }) : undefined) });
+    const text = await make(fetch).checkAuthToken({ parseAs: "text" } as never);
+    expect(JSON.parse(text as unknown as string)).toEqual(claims);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+  });
+
+  it("a caller's abort during the re-login ends the call as aborted, and the call is not sent again", async () => {
+    const controller = new AbortController();
+    const fetch = arctos({
+      check: (_, n) => (n === 1 ? dead(1404) : undefined),
+      code: (_, n) => {
+        if (n === 2) controller.abort(new Error("user left"));
+        return undefined;
+      },
+    });
+    const err = await caught(() => make(fetch).checkAuthToken({ signal: controller.signal }));
+    expect(err).toMatchObject({ name: "TransportError", reason: "aborted", operation: "checkAuthToken" });
+    expect(route(fetch.calls).filter((r) => r === "check")).toHaveLength(1);
+  });
+
   it("the wire layer re-logs in too, and resolves to the repeated call's answer", async () => {
     const fetch = arctos({ check: (_, n) => (n === 1 ? dead(1404) : undefined) });
     const { data, response } = await make(fetch).POST("/api/auth/check", {});
