@@ -278,8 +278,10 @@ export function thrownError({ provider, operation, redactor }: ErrorContext, err
     operation,
     reason: invalid ? "invalid-body" : "network",
     message: invalid ? "the response body is not valid JSON" : "the request failed",
-    // V8's JSON.parse message quotes ~10 characters of the body around the error: keep only its start.
-    cause: invalid ? new SyntaxError((error as Error).message.replace(/,\s*(\.\.\.)?".*$/s, "")) : error,
+    // JSON.parse messages quote the body: V8 ~10 characters around the error (`Unexpected token 'o', "not json" is
+    // not valid JSON`), JavaScriptCore (Bun) the token (`JSON Parse error: Unexpected identifier "not"`). Keep only
+    // the words before the quote.
+    cause: invalid ? new SyntaxError((error as Error).message.replace(/,?\s*(\.\.\.)?".*$/s, "")) : error,
     redactor,
   });
 }

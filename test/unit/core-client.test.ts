@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
 import { createPolyvClient } from "../../src/polyv/index.js";
 import { ConfigError, ProviderError, TransportError } from "../../src/index.js";
-import { createProviderClient } from "../../src/core/client.js";
+import { createProviderClient, thrownError } from "../../src/core/client.js";
 import type { OperationIndex } from "../../src/core/operation.js";
 import { Redactor } from "../../src/core/redact.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
@@ -48,6 +48,13 @@ describe("failures the wire layer throws", () => {
     const err = await caught(() => login(c));
     expect(err).toMatchObject({ reason: "invalid-body", message: "flipflop.loginMember: the response body is not valid JSON" });
     expect([err.cause.name, err.cause.message]).toEqual(["SyntaxError", "Unexpected token 'p'"]);
+  });
+
+  it("cuts the token JavaScriptCore (Bun) quotes in its parse message too", () => {
+    const ctx = { provider: "flipflop", operation: "loginMember", redactor: new Redactor() };
+    const err = thrownError(ctx, new SyntaxError('JSON Parse error: Unexpected identifier "private"')) as TransportError;
+    expect(err).toMatchObject({ reason: "invalid-body", message: "flipflop.loginMember: the response body is not valid JSON" });
+    expect((err.cause as Error).message).toBe("JSON Parse error: Unexpected identifier");
   });
 
   it("words anything else thrown on the way (an app middleware's error) as a failed request, keeping the cause", async () => {
