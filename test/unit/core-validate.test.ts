@@ -193,6 +193,11 @@ describe("compiled validators", () => {
 // with the path it names: identifiers joined with dots, other keys quoted, array items by index.
 describe("the issues, exactly: path, rule and message per keyword", () => {
   const x = (n: number) => "x".repeat(n);
+  const cyclic = () => {
+    const o: Record<string, unknown> = {};
+    o.self = o;
+    return o;
+  };
   // [case, schema of the body (or of the whole call, see CALLS), input (the body), the issues]
   const BODY: [string, object, unknown, { path: string; rule: string; message: string }[]][] = [
     ["type: null", { type: "string" }, null, [{ path: "body", rule: "type", message: "must be string, got null" }]],
@@ -214,6 +219,9 @@ describe("the issues, exactly: path, rule and message per keyword", () => {
     ["enum: NaN", { enum: [0, 19] }, NaN, [{ path: "body", rule: "enum", message: "must be one of 0, 19, got NaN" }]],
     // JSON cannot write a symbol: it is shown as JavaScript writes it.
     ["enum: a symbol", { enum: [0, 19] }, Symbol("s"), [{ path: "body", rule: "enum", message: "must be one of 0, 19, got Symbol(s)" }]],
+    // Nor a BigInt or a cycle (JSON.stringify throws): then the kind of value is named.
+    ["enum: a BigInt", { enum: [0, 19] }, 18n, [{ path: "body", rule: "enum", message: "must be one of 0, 19, got bigint" }]],
+    ["enum: a cycle", { enum: [0, 19] }, cyclic(), [{ path: "body", rule: "enum", message: "must be one of 0, 19, got object" }]],
     // Shown values are cut after 57 characters of JSON when longer than 60; 60 are shown whole.
     ["enum: 61 characters of JSON", { enum: [0] }, x(59), [{ path: "body", rule: "enum", message: `must be one of 0, got "${x(56)}...` }]],
     ["enum: 60 characters of JSON", { enum: [0] }, x(58), [{ path: "body", rule: "enum", message: `must be one of 0, got "${x(58)}"` }]],
@@ -280,6 +288,20 @@ describe("the issues, exactly: path, rule and message per keyword", () => {
     expect(issuesOf(reporting({ instancePath: "/body/a", schemaPath: "", keyword: "contains", params: {} }), { body: { a: [] } })).toEqual([
       { path: "body.a", rule: "contains", message: "breaks the contains rule" },
     ]);
+  });
+});
+
+describe("a value JSON cannot write, in a field with an enum", () => {
+  it("is a ValidationError naming the field, before anything is sent (not a TypeError from JSON.stringify)", async () => {
+    const fetch = recordingFetch(() => json({ total_cnt: 0, page_no: 1, broad: [] }));
+    const soop = createSoopClient({ clientId: "id", clientSecret: "secret", fetch });
+    const err = await caught(() => soop.listBroadcasts({ params: { query: { order_type: 1n } as never } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues).toEqual([
+      { path: "query.order_type", rule: "type", message: "must be string, got bigint" },
+      { path: "query.order_type", rule: "enum", message: 'must be one of "view_cnt", "broad_start", got bigint' },
+    ]);
+    expect(fetch.calls).toHaveLength(0);
   });
 });
 
