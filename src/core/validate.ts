@@ -36,7 +36,12 @@ function typeOf(value: unknown): string {
 }
 
 function show(value: unknown): string {
-  const s = typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  let s: string | undefined;
+  try {
+    s = typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  } catch {
+    s = typeOf(value); // a BigInt or a cycle, which JSON cannot write: name its kind, so the issue is still reported
+  }
   return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

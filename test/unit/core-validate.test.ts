@@ -8,7 +8,9 @@ import vm from "node:vm";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { issuesOf, type CompiledValidator, type ValidatorIndex } from "../../src/core/validate.js";
+import { issuesOf, type CompiledError, type CompiledValidator, type ValidatorIndex } from "../../src/core/validate.js";
+import { callInput } from "../../src/core/validate-call.js";
+import type { OperationMeta } from "../../src/core/operation.js";
 import { createPolyvClient } from "../../src/polyv/index.js";
 import { createSoopClient } from "../../src/soop/index.js";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
@@ -28,12 +30,16 @@ const dir = mkdtempSync(join(root, ".tmp", "validators-"));
 writeFileSync(join(dir, "ajv-runtime.js"), ajvRuntimeSource());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Compiles `schemas` (name → schema of the `body`) the way generate does, and imports the module. */
-async function compile(schemas: Record<string, object>): Promise<ValidatorIndex> {
-  const calls = Object.fromEntries(Object.entries(schemas).map(([id, body]) => [id, { type: "object", properties: { body }, additionalProperties: false }]));
+/** Compiles whole call schemas (name → schema of `{ path, query, header, body }`) the way generate does, and imports the module. */
+async function compileCalls(calls: Record<string, object>): Promise<ValidatorIndex> {
   const file = join(dir, `v${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(file, await compileValidators({ validators: { schemas: calls } }));
   return ((await import(pathToFileURL(file).href)) as { validators: ValidatorIndex }).validators;
+}
+
+/** Compiles `schemas` (name → schema of the `body`) as the calls of operations with only a body. */
+function compile(schemas: Record<string, object>): Promise<ValidatorIndex> {
+  return compileCalls(Object.fromEntries(Object.entries(schemas).map(([id, body]) => [id, { type: "object", properties: { body }, additionalProperties: false }])));
 }
 
 const SCHEMAS = {
@@ -180,6 +186,147 @@ describe("compiled validators", () => {
     expect(say("uri", "/x")).toEqual(["must be an absolute URI (RFC 3986)"]);
     expect(say("nested", { a: "x", b: { long_name: "v" }, c: 1 })).toEqual(["is not a known field", "name must be at most 3 characters, got 9"]);
     expect(say("oneOf", true)).toEqual(["must match exactly one of the allowed shapes, matched 0"]);
+  });
+});
+
+// The wording is part of the public error (ValidationError.issues), so every keyword's message is pinned here,
+// with the path it names: identifiers joined with dots, other keys quoted, array items by index.
+describe("the issues, exactly: path, rule and message per keyword", () => {
+  const x = (n: number) => "x".repeat(n);
+  const cyclic = () => {
+    const o: Record<string, unknown> = {};
+    o.self = o;
+    return o;
+  };
+  // [case, schema of the body (or of the whole call, see CALLS), input (the body), the issues]
+  const BODY: [string, object, unknown, { path: string; rule: string; message: string }[]][] = [
+    ["type: null", { type: "string" }, null, [{ path: "body", rule: "type", message: "must be string, got null" }]],
+    ["type: array", { type: "string" }, [], [{ path: "body", rule: "type", message: "must be string, got array" }]],
+    ["type: object", { type: "string" }, {}, [{ path: "body", rule: "type", message: "must be string, got object" }]],
+    ["type: integer", { type: "string" }, 3, [{ path: "body", rule: "type", message: "must be string, got integer" }]],
+    ["type: number", { type: "string" }, 1.5, [{ path: "body", rule: "type", message: "must be string, got number" }]],
+    ["type: NaN", { type: "number" }, NaN, [{ path: "body", rule: "type", message: "must be number, got NaN" }]],
+    ["type: Infinity", { type: "integer" }, Infinity, [{ path: "body", rule: "type", message: "must be integer, got Infinity" }]],
+    ["type: -Infinity", { type: "number" }, -Infinity, [{ path: "body", rule: "type", message: "must be number, got -Infinity" }]],
+    ["type: a list", { type: ["string", "integer"] }, true, [{ path: "body", rule: "type", message: "must be string or integer, got boolean" }]],
+    ["required", { type: "object", required: ["a"], properties: { a: {} } }, {}, [{ path: "body.a", rule: "required", message: "is required" }]],
+    ["additionalProperties, nested", { type: "object", properties: { a: {} }, additionalProperties: false }, { a: 1, b: 2 }, [{ path: "body.b", rule: "additionalProperties", message: "is not a known field" }]],
+    ["const: a string", { const: "api" }, "web", [{ path: "body", rule: "const", message: 'must be "api"' }]],
+    ["const: an object", { const: { a: [1, { b: 2 }] } }, {}, [{ path: "body", rule: "const", message: 'must be {"a":[1,{"b":2}]}' }]],
+    ["enum: numbers", { enum: [0, 19] }, 18, [{ path: "body", rule: "enum", message: "must be one of 0, 19, got 18" }]],
+    ["enum: strings", { enum: ["live", "vod"] }, "x", [{ path: "body", rule: "enum", message: 'must be one of "live", "vod", got "x"' }]],
+    ["enum: Infinity", { enum: [0, 19] }, Infinity, [{ path: "body", rule: "enum", message: "must be one of 0, 19, got Infinity" }]],
+    ["enum: NaN", { enum: [0, 19] }, NaN, [{ path: "body", rule: "enum", message: "must be one of 0, 19, got NaN" }]],
+    // JSON cannot write a symbol: it is shown as JavaScript writes it.
+    ["enum: a symbol", { enum: [0, 19] }, Symbol("s"), [{ path: "body", rule: "enum", message: "must be one of 0, 19, got Symbol(s)" }]],
+    // Nor a BigInt or a cycle (JSON.stringify throws): then the kind of value is named.
+    ["enum: a BigInt", { enum: [0, 19] }, 18n, [{ path: "body", rule: "enum", message: "must be one of 0, 19, got bigint" }]],
+    ["enum: a cycle", { enum: [0, 19] }, cyclic(), [{ path: "body", rule: "enum", message: "must be one of 0, 19, got object" }]],
+    // Shown values are cut after 57 characters of JSON when longer than 60; 60 are shown whole.
+    ["enum: 61 characters of JSON", { enum: [0] }, x(59), [{ path: "body", rule: "enum", message: `must be one of 0, got "${x(56)}...` }]],
+    ["enum: 60 characters of JSON", { enum: [0] }, x(58), [{ path: "body", rule: "enum", message: `must be one of 0, got "${x(58)}"` }]],
+    ["enum: a long allowed value", { enum: [x(70), "a"] }, "b", [{ path: "body", rule: "enum", message: `must be one of "${x(56)}..., "a", got "b"` }]],
+    ["minLength", { type: "string", minLength: 2 }, "😀", [{ path: "body", rule: "minLength", message: "must be at least 2 characters, got 1" }]],
+    ["maxLength", { type: "string", maxLength: 2 }, "😀😀😀", [{ path: "body", rule: "maxLength", message: "must be at most 2 characters, got 3" }]],
+    ["pattern", { type: "string", pattern: "^[a-z]+$" }, "A", [{ path: "body", rule: "pattern", message: "must match ^[a-z]+$" }]],
+    ["format: uri", { type: "string", format: "uri" }, "/x", [{ path: "body", rule: "format", message: "must be an absolute URI (RFC 3986)" }]],
+    ["minimum", { type: "number", minimum: 1 }, 0, [{ path: "body", rule: "minimum", message: "must be >= 1" }]],
+    ["maximum", { type: "number", maximum: 10 }, 11, [{ path: "body", rule: "maximum", message: "must be <= 10" }]],
+    ["exclusiveMinimum", { type: "number", exclusiveMinimum: 0 }, 0, [{ path: "body", rule: "exclusiveMinimum", message: "must be > 0" }]],
+    ["exclusiveMaximum", { type: "number", exclusiveMaximum: 5 }, 5, [{ path: "body", rule: "exclusiveMaximum", message: "must be < 5" }]],
+    ["multipleOf", { type: "number", multipleOf: 5 }, 7, [{ path: "body", rule: "multipleOf", message: "must be a multiple of 5" }]],
+    ["minItems", { type: "array", minItems: 2 }, [1], [{ path: "body", rule: "minItems", message: "must have at least 2 items, got 1" }]],
+    ["maxItems", { type: "array", maxItems: 2 }, [1, 2, 3], [{ path: "body", rule: "maxItems", message: "must have at most 2 items, got 3" }]],
+    ["uniqueItems", { type: "array", uniqueItems: true }, [1, 2, 1], [{ path: "body", rule: "uniqueItems", message: "must not repeat items (items 0 and 2 are equal)" }]],
+    ["minProperties", { type: "object", minProperties: 2 }, { a: 1 }, [{ path: "body", rule: "minProperties", message: "must have at least 2 entries, got 1" }]],
+    ["maxProperties", { type: "object", maxProperties: 1 }, { a: 1, b: 2 }, [{ path: "body", rule: "maxProperties", message: "must have at most 1 entries, got 2" }]],
+    ["anyOf", { anyOf: [{ type: "string" }, { type: "integer" }] }, true, [{ path: "body", rule: "anyOf", message: "must match at least one of the allowed shapes" }]],
+    ["oneOf: none matched", { oneOf: [{ type: "string" }, { type: "integer" }] }, true, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched 0" }]],
+    ["oneOf: two matched", { oneOf: [{ type: "integer" }, { type: "number" }] }, 3, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched 2" }]],
+    ["propertyNames", { type: "object", propertyNames: { maxLength: 3 } }, { long_name: 1 }, [{ path: "body.long_name", rule: "maxLength", message: "name must be at most 3 characters, got 9" }]],
+    ["propertyNames, a key that is no identifier", { type: "object", propertyNames: { pattern: "^[a-z]+$" } }, { "view er": 1 }, [{ path: 'body["view er"]', rule: "pattern", message: "name must match ^[a-z]+$" }]],
+    // Paths: only identifiers are joined with a dot; JSON Pointer's ~1 ("/") and ~0 ("~") are undone.
+    ["path: a key with a space", { type: "object", additionalProperties: { type: "string" } }, { "view er": 1 }, [{ path: 'body["view er"]', rule: "type", message: "must be string, got integer" }]],
+    ["path: a key with / and ~", { type: "object", additionalProperties: { type: "string" } }, { "a/b~c": 1 }, [{ path: 'body["a/b~c"]', rule: "type", message: "must be string, got integer" }]],
+    ["path: a key spelled ~1", { type: "object", additionalProperties: { type: "string" } }, { "~1": 1 }, [{ path: 'body["~1"]', rule: "type", message: "must be string, got integer" }]],
+    ["path: identifiers", { type: "object", additionalProperties: { type: "string" } }, { $a_1: 1 }, [{ path: "body.$a_1", rule: "type", message: "must be string, got integer" }]],
+    ["path: a key starting with a digit", { type: "object", additionalProperties: { type: "string" } }, { "1a": 1 }, [{ path: 'body["1a"]', rule: "type", message: "must be string, got integer" }]],
+    ["path: array items", { type: "array", items: { type: "object", required: ["viewerId"], properties: { viewerId: { type: "string" } } } }, [{ viewerId: "a" }, {}], [{ path: "body[1].viewerId", rule: "required", message: "is required" }]],
+    ["path: a key of an item", { type: "array", items: { type: "object", additionalProperties: { type: "string" } } }, [{ "view er": "a" }, { "view er": 2 }], [{ path: 'body[1]["view er"]', rule: "type", message: "must be string, got integer" }]],
+  ];
+
+  // Whole calls, for what is found at the top: the locations an operation accepts.
+  const CALLS: [string, object, unknown, { path: string; rule: string; message: string }[]][] = [
+    ["a location the operation has none in", { type: "object", properties: { body: { type: "string" } }, additionalProperties: false }, { body: "x", query: { a: 1 } }, [{ path: "query", rule: "additionalProperties", message: "is not accepted by this operation" }]],
+    ["a body for an operation without one", { type: "object", properties: { query: { type: "object" } }, additionalProperties: false }, { query: {}, body: { a: 1 } }, [{ path: "body", rule: "additionalProperties", message: "is not accepted by this operation (it has no request body)" }]],
+    ["a location that is required", { type: "object", required: ["path"], properties: { path: { type: "object" } } }, {}, [{ path: "path", rule: "required", message: "is required" }]],
+    ["the call itself", { type: "object", minProperties: 1 }, {}, [{ path: "(value)", rule: "minProperties", message: "must have at least 1 entries, got 0" }]],
+    ["the call itself, of the wrong type", { type: "object" }, 5, [{ path: "(value)", rule: "type", message: "must be object, got integer" }]],
+  ];
+
+  let body: ValidatorIndex;
+  let calls: ValidatorIndex;
+  beforeAll(async () => {
+    body = await compile(Object.fromEntries(BODY.map(([name, schema]) => [name, schema])));
+    calls = await compileCalls(Object.fromEntries(CALLS.map(([name, schema]) => [name, schema])));
+  });
+
+  it.each(BODY)("%s", (name, _schema, value, expected) => {
+    expect(issuesOf(body[name]!, { body: value })).toEqual(expected);
+  });
+
+  it.each(CALLS)("%s", (name, _schema, value, expected) => {
+    expect(issuesOf(calls[name]!, value)).toEqual(expected);
+  });
+
+  // What the compiler refuses to produce (strict mode), as a validator could still report it.
+  const reporting = (...errors: CompiledError[]): CompiledValidator => Object.assign(() => false, { errors });
+  it("words a format other than uri, and an unknown keyword, generically", () => {
+    expect(issuesOf(reporting({ instancePath: "/body", schemaPath: "", keyword: "format", params: { format: "date" } }), { body: "x" })).toEqual([
+      { path: "body", rule: "format", message: "must be a valid date" },
+    ]);
+    expect(issuesOf(reporting({ instancePath: "/body/a", schemaPath: "", keyword: "contains", params: {} }), { body: { a: [] } })).toEqual([
+      { path: "body.a", rule: "contains", message: "breaks the contains rule" },
+    ]);
+  });
+});
+
+describe("a value JSON cannot write, in a field with an enum", () => {
+  it("is a ValidationError naming the field, before anything is sent (not a TypeError from JSON.stringify)", async () => {
+    const fetch = recordingFetch(() => json({ total_cnt: 0, page_no: 1, broad: [] }));
+    const soop = createSoopClient({ clientId: "id", clientSecret: "secret", fetch });
+    const err = await caught(() => soop.listBroadcasts({ params: { query: { order_type: 1n } as never } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues).toEqual([
+      { path: "query.order_type", rule: "type", message: "must be string, got bigint" },
+      { path: "query.order_type", rule: "enum", message: 'must be one of "view_cnt", "broad_start", got bigint' },
+    ]);
+    expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("callInput: what of a call the validator sees", () => {
+  const meta = (params: OperationMeta["params"]): OperationMeta => ({ method: "GET", path: "/x", retrySafe: true, credentials: [], params, responses: { "200": [] } });
+  const withQuery = meta({ query: { type: "object", properties: { page: {} } } });
+  const withoutQuery = meta({});
+
+  it("always has the locations the operation has parameters in, filled or not", () => {
+    expect(callInput(withQuery, {})).toEqual({ query: {} });
+    expect(callInput(withQuery, { params: { query: { page: 2 } } })).toEqual({ query: { page: 2 } });
+  });
+
+  it("leaves out an empty location the operation has none in (undefined, null, {}), so an empty one is no error", () => {
+    expect(callInput(withoutQuery, {})).toEqual({});
+    for (const query of [undefined, null, {}]) expect(callInput(withoutQuery, { params: { query } as never })).toEqual({});
+  });
+
+  it("keeps anything else there, so the validator can refuse it: keys, and values that are no object", () => {
+    for (const query of [{ page: 1 }, 5, "", "ab", 0, false]) expect(callInput(withoutQuery, { params: { query } as never })).toEqual({ query });
+  });
+
+  it("passes the body when there is one", () => {
+    expect(callInput(withoutQuery, { body: { a: 1 } })).toEqual({ body: { a: 1 } });
+    expect(callInput(withoutQuery, { body: null })).toEqual({ body: null });
   });
 });
 
