@@ -36,13 +36,14 @@ function typeOf(value: unknown): string {
 }
 
 function show(value: unknown): string {
-  let s: string | undefined;
+  let s: string;
   try {
-    s = typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+    // JSON has no NaN/Infinity, and no function or symbol (undefined): those are shown as JavaScript writes them.
+    s = (typeof value === "number" && !Number.isFinite(value) ? undefined : JSON.stringify(value)) ?? String(value);
   } catch {
     s = typeOf(value); // a BigInt or a cycle, which JSON cannot write: name its kind, so the issue is still reported
   }
-  return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 const characters = (value: unknown) => (typeof value === "string" ? [...value].length : 0);
@@ -92,7 +93,8 @@ function wording(e: CompiledError, value: unknown, location: boolean): string {
     case "anyOf":
       return "must match at least one of the allowed shapes";
     case "oneOf":
-      return p.passingSchemas ? `must match exactly one of the allowed shapes, matched ${(p.passingSchemas as unknown[]).length}` : "must match exactly one of the allowed shapes, matched 0";
+      // Ajv stops at the second shape that matches: passingSchemas says "two or more", never how many.
+      return `must match exactly one of the allowed shapes, matched ${p.passingSchemas ? "more than one" : "0"}`;
     default:
       return `breaks the ${e.keyword} rule`;
   }

@@ -177,6 +177,13 @@ describe("compiled validators", () => {
     expect(rules("allOf", "bc")).toEqual(["body:maxLength", "body:pattern"]);
   });
 
+  it("show a function in an enum field by its source, cut like any long value", () => {
+    const pick = () => "a value long enough to be cut after its fifty-seventh character, and then some";
+    const [issue] = issuesOf(v.enum, { body: pick });
+    const shown = String(pick).slice(0, 57);
+    expect(issue).toEqual({ path: "body", rule: "enum", message: `must be one of 0, 19, got ${shown}...` });
+  });
+
   it("say what is wrong in words", () => {
     const say = (name: keyof typeof SCHEMAS, value: unknown) => issuesOf(v[name], { body: value }).map((i) => i.message);
     expect(issuesOf(v.title, { body: "t".repeat(76) })).toEqual([{ path: "body", rule: "maxLength", message: "must be at most 75 characters, got 76" }]);
@@ -242,7 +249,8 @@ describe("the issues, exactly: path, rule and message per keyword", () => {
     ["maxProperties", { type: "object", maxProperties: 1 }, { a: 1, b: 2 }, [{ path: "body", rule: "maxProperties", message: "must have at most 1 entries, got 2" }]],
     ["anyOf", { anyOf: [{ type: "string" }, { type: "integer" }] }, true, [{ path: "body", rule: "anyOf", message: "must match at least one of the allowed shapes" }]],
     ["oneOf: none matched", { oneOf: [{ type: "string" }, { type: "integer" }] }, true, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched 0" }]],
-    ["oneOf: two matched", { oneOf: [{ type: "integer" }, { type: "number" }] }, 3, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched 2" }]],
+    ["oneOf: two matched", { oneOf: [{ type: "integer" }, { type: "number" }] }, 3, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched more than one" }]],
+    ["oneOf: three matched", { oneOf: [{ type: "integer" }, { type: "number" }, { minimum: 0 }] }, 3, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched more than one" }]],
     ["propertyNames", { type: "object", propertyNames: { maxLength: 3 } }, { long_name: 1 }, [{ path: "body.long_name", rule: "maxLength", message: "name must be at most 3 characters, got 9" }]],
     ["propertyNames, a key that is no identifier", { type: "object", propertyNames: { pattern: "^[a-z]+$" } }, { "view er": 1 }, [{ path: 'body["view er"]', rule: "pattern", message: "name must match ^[a-z]+$" }]],
     // Paths: only identifiers are joined with a dot; JSON Pointer's ~1 ("/") and ~0 ("~") are undone.
