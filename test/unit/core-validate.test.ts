@@ -250,7 +250,7 @@ describe("the issues, exactly: path, rule and message per keyword", () => {
     ["anyOf", { anyOf: [{ type: "string" }, { type: "integer" }] }, true, [{ path: "body", rule: "anyOf", message: "must match at least one of the allowed shapes" }]],
     ["oneOf: none matched", { oneOf: [{ type: "string" }, { type: "integer" }] }, true, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched 0" }]],
     ["oneOf: two matched", { oneOf: [{ type: "integer" }, { type: "number" }] }, 3, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched more than one" }]],
-    ["oneOf: three matched", { oneOf: [{ type: "integer" }, { type: "number" }, { minimum: 0 }] }, 3, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched more than one" }]],
+    ["oneOf: three matched", { oneOf: [{ type: "integer" }, { type: "number" }, { type: "number", minimum: 0 }] }, 3, [{ path: "body", rule: "oneOf", message: "must match exactly one of the allowed shapes, matched more than one" }]],
     ["propertyNames", { type: "object", propertyNames: { maxLength: 3 } }, { long_name: 1 }, [{ path: "body.long_name", rule: "maxLength", message: "name must be at most 3 characters, got 9" }]],
     ["propertyNames, a key that is no identifier", { type: "object", propertyNames: { pattern: "^[a-z]+$" } }, { "view er": 1 }, [{ path: 'body["view er"]', rule: "pattern", message: "name must match ^[a-z]+$" }]],
     // Paths: only identifiers are joined with a dot; JSON Pointer's ~1 ("/") and ~0 ("~") are undone.
