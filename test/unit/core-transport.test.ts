@@ -1,11 +1,15 @@
 // The transport policy with an injected fetch: which requests are retried, how often, how long it waits,
 // and what a caller sees when it gives up. FlipFlop is the vehicle: deleteMembers is x-retry-safe,
 // loginMember and forceTerminateMemberStreamKey are not.
-import { describe, expect, it } from "vitest";
+import { getEventListeners } from "node:events";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { operations as flipflopOperations } from "../../generated/flipflop.operations.js";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
 import { ProviderError, TransportError } from "../../src/index.js";
 import { backoffDelay, resolveRetryPolicy, retryAfterDelay } from "../../src/core/retry.js";
+import { Redactor } from "../../src/core/redact.js";
 import { FIRST_ATTEMPT } from "../../src/core/request.js";
+import { bufferedText, createTransport, type Limiter, type TransportConfig } from "../../src/core/transport.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
 import { caught } from "../helpers/secrets.js";
 
@@ -14,9 +18,31 @@ const client = (respond: Parameters<typeof recordingFetch>[0], extra: object = {
   const fetch = recordingFetch(respond);
   return { fetch, c: createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast, ...extra }) };
 };
-const del = (c: ReturnType<typeof client>["c"]) => c.deleteMembers({ params: { path: { appUserIds: ["1"] } } });
+const members = { params: { path: { appUserIds: ["1"] } } };
+const del = (c: ReturnType<typeof client>["c"]) => c.deleteMembers(members);
 const login = (c: ReturnType<typeof client>["c"]) => c.loginMember({ body: { appUserId: "u1" } });
 const ok204 = () => new Response(null, { status: 204 });
+const wireDel = (c: ReturnType<typeof client>["c"], init: object = {}) => c.DELETE("/v2/apps/me/members/{appUserIds}", { ...members, ...init });
+
+// The transport itself, for what only a direct caller can do: call it as fetch is called, or hand it a limiter.
+const BASE = "https://flipflop.test";
+const membersUrl = `${BASE}/v2/apps/me/members/1`;
+const direct = (respond: Parameters<typeof recordingFetch>[0], extra: Partial<TransportConfig> = {}) => {
+  const fetch = recordingFetch(respond);
+  const transport = createTransport({
+    provider: "flipflop",
+    operations: flipflopOperations,
+    baseUrl: BASE,
+    fetch,
+    timeoutMs: 10_000,
+    deadlineMs: 30_000,
+    retry: resolveRetryPolicy(fast),
+    maxResponseBytes: 1 << 20,
+    redactor: new Redactor(),
+    ...extra,
+  });
+  return { transport, fetch };
+};
 
 describe("retries", () => {
   it.each([429, 502, 503, 504])("retries a safe operation on %i and succeeds when the fault clears", async (status) => {
@@ -76,6 +102,15 @@ describe("retries", () => {
     const { response } = await c.DELETE("/v2/apps/me/members/{appUserIds}", { params: { path: { appUserIds: ["1"] } } });
     expect(response.status).toBe(204);
     expect(fetch.calls).toHaveLength(2);
+  });
+
+  it("traces a wire-layer request back to its operation under a base URL with a path of its own", async () => {
+    // The base path is matched as it is written ("." is no wildcard to drop or match anything) and with its
+    // leading slash; were it not matched, the wire layer's DELETE would count as unknown and not be retried.
+    const { c, fetch } = client((_, i) => (i === 0 ? json({}, 503) : ok204()), { baseUrl: "https://proxy.test/flip.flop" });
+    const { response } = await wireDel(c);
+    expect(response.status).toBe(204);
+    expect(fetch.calls.map((r) => r.url.pathname)).toEqual(["/flip.flop/v2/apps/me/members/1", "/flip.flop/v2/apps/me/members/1"]);
   });
 
   it("resends the same body on a retry", async () => {
@@ -182,7 +217,8 @@ describe("timeouts, deadline, abort, size", () => {
       );
       return new Response(body, { headers: { "content-type": "application/json", "content-length": String(bytes.byteLength) } });
     }, { maxResponseBytes: 1000 });
-    expect(await caught(() => login(declared.c))).toMatchObject({ name: "TransportError", reason: "too-large" });
+    const tooLarge = { name: "TransportError", reason: "too-large", message: "flipflop.loginMember: the response is larger than 1000 bytes" };
+    expect(await caught(() => login(declared.c))).toMatchObject(tooLarge);
     expect(declaredBody).toEqual({ pulled: 0, cancelled: true });
     // Streamed: no Content-Length, so the limit is found while reading, and reading stops there.
     let pulled = 0;
@@ -194,8 +230,182 @@ describe("timeouts, deadline, abort, size", () => {
       },
     });
     const streamed = client(() => new Response(stream, { headers: { "content-type": "application/json" } }), { maxResponseBytes: 1000 });
-    expect(await caught(() => login(streamed.c))).toMatchObject({ name: "TransportError", reason: "too-large" });
+    expect(await caught(() => login(streamed.c))).toMatchObject(tooLarge);
     expect(pulled).toBeLessThan(10); // stopped reading, did not buffer the rest
+    // Declared over the limit with no body at all (a HEAD-like answer): refused the same, with nothing to cancel.
+    const bodyless = client(() => new Response(null, { headers: { "content-length": "5000" } }), { maxResponseBytes: 1000 });
+    expect(await caught(() => login(bodyless.c))).toMatchObject(tooLarge);
+  });
+
+  it("accepts a body of exactly maxResponseBytes, declared or streamed in pieces, and hands on every byte in order", async () => {
+    const body = { accessToken: "a".repeat(100), streamingToken: "s" };
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    const limit = { maxResponseBytes: bytes.byteLength };
+    const declared = client(() => new Response(bytes, { headers: { "content-type": "application/json", "content-length": String(bytes.byteLength) } }), limit);
+    expect(await login(declared.c)).toEqual(body);
+    // No Content-Length: the size is counted while reading, and the three pieces are joined as they came.
+    const pieces = [bytes.subarray(0, 10), bytes.subarray(10, 50), bytes.subarray(50)];
+    const stream = () => new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const piece of pieces) controller.enqueue(piece);
+        controller.close();
+      },
+    });
+    const streamed = client(() => new Response(stream(), { headers: { "content-type": "application/json" } }), limit);
+    expect(await login(streamed.c)).toEqual(body);
+  });
+
+  it("an already aborted signal sends nothing", async () => {
+    const { c, fetch } = client(() => ok204());
+    const err = await caught(() => c.deleteMembers({ ...members, signal: AbortSignal.abort() }));
+    expect(err).toMatchObject({ name: "TransportError", reason: "aborted", message: "flipflop.deleteMembers: the request was aborted" });
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("a retried call leaves no listener on the caller's signal", async () => {
+    const { c, fetch } = client((_, i) => (i < 2 ? json({}, 503) : ok204()));
+    const { signal } = new AbortController();
+    await c.deleteMembers({ ...members, signal });
+    expect(fetch.calls).toHaveLength(3);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0); // none per attempt, none per wait between them
+  });
+});
+
+describe("what a failed attempt says", () => {
+  it.each([
+    ["a connection error with a code", new TypeError("fetch failed", { cause: Object.assign(new Error("connect refused"), { code: "ECONNREFUSED" }) }), "fetch failed: ECONNREFUSED"],
+    ["a cause without a code", new TypeError("fetch failed", { cause: new Error("socket hang up") }), "fetch failed: socket hang up"],
+    ["an error without a cause", new TypeError("Failed to fetch"), "Failed to fetch"],
+    ["a thrown value that is no Error", "offline", "offline"],
+  ])("a network failure names its cause: %s", async (_, thrown, said) => {
+    const { c } = client(() => {
+      throw thrown;
+    }, { retry: false });
+    expect(await caught(() => login(c))).toMatchObject({ name: "TransportError", reason: "network", message: `flipflop.loginMember: the request failed: ${said}` });
+  });
+});
+
+describe("retry decisions at their boundaries (fake clock)", () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+  /** The call's outcome once every timer it sets has fired (a wait that should not happen then shows as a second call). */
+  const outcome = async (call: () => Promise<unknown>) => {
+    const settled = call().then((value) => ({ value }), (error: unknown) => ({ error }));
+    await vi.runAllTimersAsync();
+    return settled;
+  };
+  const busyThenOk = (retryAfter: string) => (_: unknown, i: number) =>
+    i === 0 ? json({ errorCode: "BUSY", errorMessage: "later" }, 503, { "retry-after": retryAfter }) : ok204();
+
+  it.each([
+    { case: "a Retry-After past maxRetryAfterMs, well within the deadline", retryAfter: "2", maxRetryAfterMs: 1000, deadlineMs: 60_000, waits: false },
+    { case: "a Retry-After of exactly maxRetryAfterMs", retryAfter: "1", maxRetryAfterMs: 1000, deadlineMs: 60_000, waits: true },
+    { case: "a Retry-After that ends exactly at the deadline", retryAfter: "1", maxRetryAfterMs: 60_000, deadlineMs: 1000, waits: false },
+    { case: "a Retry-After that ends 1 ms before the deadline", retryAfter: "1", maxRetryAfterMs: 60_000, deadlineMs: 1001, waits: true },
+  ])("$case: waits and retries = $waits", async ({ retryAfter, maxRetryAfterMs, deadlineMs, waits }) => {
+    const { c, fetch } = client(busyThenOk(retryAfter), { retry: { ...fast, maxRetryAfterMs }, deadlineMs });
+    const result = await outcome(() => del(c));
+    if (waits) expect(result).toEqual({ value: undefined });
+    else expect(result).toMatchObject({ error: { name: "ProviderError", status: 503, code: "BUSY" } }); // the answer, handed over at once
+    expect(fetch.calls).toHaveLength(waits ? 2 : 1);
+  });
+
+  it.each([
+    { deadlineMs: 300, retries: false },
+    { deadlineMs: 301, retries: true },
+  ])("a failed attempt whose 300 ms backoff reaches the deadline (deadlineMs $deadlineMs) is not retried: $retries", async ({ deadlineMs, retries }) => {
+    const { c, fetch } = client((_, i) => {
+      if (i === 0) throw new TypeError("fetch failed");
+      return ok204();
+    }, { retry: { maxRetries: 2, baseDelayMs: 300, random: () => 0 }, deadlineMs });
+    const result = await outcome(() => del(c));
+    if (retries) expect(result).toEqual({ value: undefined });
+    // The failure itself, not a deadline error after a pointless wait.
+    else expect(result).toMatchObject({ error: { name: "TransportError", reason: "network", message: "flipflop.deleteMembers: the request failed: fetch failed" } });
+    expect(fetch.calls).toHaveLength(retries ? 2 : 1);
+  });
+
+  it("a deadline that passes while waiting for the rate limiter sends nothing", async () => {
+    for (const [held, sent] of [[500, 0], [499, 1]] as const) {
+      const limiter: Limiter = { acquire: () => new Promise((resolve) => setTimeout(resolve, held)) };
+      const { transport, fetch } = direct(() => ok204(), { limiter, deadlineMs: 500 });
+      const result = await outcome(() => transport(new Request(membersUrl, { method: "DELETE" })));
+      if (sent) expect(result).toMatchObject({ value: { status: 204 } });
+      else expect(result).toMatchObject({ error: { name: "TransportError", reason: "deadline", message: "flipflop.deleteMembers: the overall deadline of 500 ms passed" } });
+      expect(fetch.calls).toHaveLength(sent);
+    }
+  });
+
+  it("an abort during the wait between attempts ends the call at once, leaving no timer and no listener", async () => {
+    const { c, fetch } = client(busyThenOk("10"));
+    const controller = new AbortController();
+    const call = caught(() => c.deleteMembers({ ...members, signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(1000); // the 503 is in; 9 s of its 10 s wait are left
+    expect(fetch.calls).toHaveLength(1);
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    expect(await call).toMatchObject({ name: "TransportError", reason: "aborted", message: "flipflop.deleteMembers: the request was aborted" });
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it("an abort that lands while an answer is read (a fetch that ignores signals) ends the call before the wait", async () => {
+    const controller = new AbortController();
+    const { c, fetch } = client(() => {
+      controller.abort();
+      return json({}, 503, { "retry-after": "10" });
+    });
+    const call = caught(() => wireDel(c, { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0); // no 10 s wait begun
+    expect(await call).toMatchObject({ name: "TransportError", reason: "aborted", message: "flipflop.deleteMembers: the request was aborted" });
+    expect(fetch.calls).toHaveLength(1);
+  });
+});
+
+describe("called directly", () => {
+  it("takes what fetch takes: a URL with an init, a URL alone, a Request with an init that overrides it", async () => {
+    const { transport, fetch } = direct(() => ok204());
+    await transport(membersUrl, { method: "DELETE", headers: { "x-n": "1" } });
+    await transport(new URL(membersUrl));
+    await transport(new Request(membersUrl), { method: "DELETE", headers: { "x-n": "3" } });
+    expect(fetch.calls.map((r) => `${r.method} ${r.url.pathname} ${r.headers.get("x-n")}`)).toEqual([
+      "DELETE /v2/apps/me/members/1 1",
+      "GET /v2/apps/me/members/1 null",
+      "DELETE /v2/apps/me/members/1 3",
+    ]);
+  });
+
+  it("an abort while queued for the rate limiter is an abort, and sends nothing", async () => {
+    const queued: Limiter = {
+      acquire: (signal) => new Promise((_, reject) => signal!.addEventListener("abort", () => reject(signal!.reason), { once: true })),
+    };
+    const { transport, fetch } = direct(() => ok204(), { limiter: queued });
+    const controller = new AbortController();
+    const call = caught(() => transport(new Request(membersUrl, { method: "DELETE", signal: controller.signal })));
+    controller.abort();
+    expect(await call).toMatchObject({ name: "TransportError", reason: "aborted", message: "flipflop.deleteMembers: the request was aborted" });
+    expect(fetch.calls).toHaveLength(0);
+  });
+});
+
+describe("the Response handed on", () => {
+  it("bufferedText gives the text of a Response the transport read, and nothing for any other", async () => {
+    const { c } = client(() => json({ errorCode: "X", errorMessage: "no" }, 400));
+    const { response } = await wireDel(c);
+    expect(bufferedText(response)).toBe('{"errorCode":"X","errorMessage":"no"}');
+    expect(bufferedText(new Response("made up elsewhere"))).toBeUndefined();
+  });
+
+  it.each([204, 304])("a custom fetch's %i that carries an (empty) body stream is handed on without a body", async (status) => {
+    // Node's own fetch gives these statuses a null body, other fetch implementations an empty stream: a copy
+    // with a body, even an empty one, cannot be made for them (the Response constructor throws).
+    const { c } = client(() => Object.defineProperty(new Response(""), "status", { value: status }));
+    const { response } = await wireDel(c);
+    expect(response.status).toBe(status);
+    expect(response.body).toBeNull();
+    expect(bufferedText(response)).toBeUndefined();
   });
 });
 
@@ -211,13 +421,13 @@ describe("logger", () => {
   });
 
   it("logs a failed attempt as an error event, masked", async () => {
-    const events: { type: string; error?: string }[] = [];
+    const events: { type: string; attempt?: number; error?: string }[] = [];
     const fetch = recordingFetch(() => {
       throw new TypeError("fetch failed: secret-123");
     });
     const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: false, logger: (e) => void events.push(e) });
     await caught(() => login(c));
-    expect(events.map((e) => e.type)).toEqual(["request", "error"]);
+    expect(events.map((e) => `${e.type}#${e.attempt}`)).toEqual(["request#1", "error#1"]);
     expect(events[1]!.error).toContain("TransportError");
     expect(JSON.stringify(events)).not.toContain("secret-123");
   });
