@@ -11,6 +11,11 @@ import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy
 export interface Limiter {
   /** Resolves when one more request may start; rejects if `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * True for streamspec's own limiters, which take a call without a signal as one nothing aborts. Any other limiter
+   * is always handed a signal (the README promises `acquire(signal)`), a stand-in when the caller gave none.
+   */
+  readonly signalOptional?: boolean;
 }
 
 export interface TransportConfig {
@@ -93,12 +98,15 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     for (let attempt = 0; ; attempt++) {
       if (userSignal?.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
       if (cfg.limiter) {
-        // An abort while queued for a slot is an abort, not a network failure.
-        // The limiter is always handed a signal; one that never aborts when the caller gave none, made per call
-        // (one made at module scope would belong to whichever Worker request touched it first).
-        await cfg.limiter.acquire(userSignal ?? new AbortController().signal).catch((reason: unknown) => {
+        // A stand-in signal that never aborts is made per call, only for a limiter that needs one (one made at
+        // module scope would belong to whichever Worker request touched it first): each costs microseconds.
+        const limiter = cfg.limiter;
+        try {
+          await limiter.acquire(userSignal ?? (limiter.signalOptional ? undefined : new AbortController().signal));
+        } catch (reason) {
+          // An abort while queued for a slot is an abort, not a network failure.
           throw userSignal?.aborted ? fail(op, "aborted", "the request was aborted", reason) : reason;
-        });
+        }
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`);
