@@ -90,7 +90,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     // A named operation called without a signal has none to follow (undefined: nothing can abort it but its own
     // limits). No stand-in signal is made for it: each AbortSignal costs Node's fetch path several microseconds.
     const userSignal: AbortSignal | undefined = owned ? owned.caller : original.signal;
-    const deadline = Date.now() + cfg.deadlineMs;
+    const deadline = owned ? (owned.deadline ??= Date.now() + cfg.deadlineMs) : Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
     let spare = retry && original.body ? original.clone() : undefined;
     let next: Request = original;
@@ -111,7 +111,8 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`);
       const budget = Math.min(cfg.timeoutMs, remaining);
-      const reuse = owned !== undefined && attempt === 0;
+      // Not a controller an earlier send of the same call aborted (a timed-out attempt before a re-login's repeat).
+      const reuse = owned !== undefined && attempt === 0 && !owned.controller.signal.aborted;
       const controller = reuse ? owned.controller : new AbortController();
       // A named operation's first attempt sends the Request openapi-fetch built, which carries no signal of ours:
       // the attempt's signal goes to fetch beside it (`fetch(request, { signal })`, which every fetch honours;
