@@ -194,11 +194,12 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       // A caller's own serialisers are left alone, and so is the middleware's way of adding credentials. What
       // finish throws (a token that could not be had) is handled as the middleware's failure was.
       const pending = hooks.finish && init.querySerializer === undefined && init.bodySerializer === undefined ? hooks.finish(id, meta) : undefined;
-      const finish = pending instanceof Promise ? await pending : pending;
+      // A login or token refresh behind it is shared with other calls and keeps going; this call ends on an abort.
+      const finish = pending instanceof Promise ? await untilAborted(pending, callerSignal, id) : pending;
       // One record for every send of this call: a repeat after a re-login keeps the call's deadline.
       const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
       result = await send(meta, init, finish, first);
-      const fresh = finish && hooks.again ? await hooks.again(id, result.response.ok ? result.data : result.error, result.response, finish) : undefined;
+      const fresh = finish && hooks.again ? await untilAborted(hooks.again(id, result.response.ok ? result.data : result.error, result.response, finish), callerSignal, id) : undefined;
       if (fresh) result = await send(meta, init, fresh, first);
     } catch (error) {
       throw thrownError({ provider, operation: id, redactor }, error);
@@ -206,6 +207,17 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       callerSignal?.removeEventListener("abort", follow);
     }
     return settle(id, meta, result);
+  }
+
+  /** `promise`, or the aborted TransportError as soon as the caller's signal aborts (the work itself goes on). */
+  function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, id: string): Promise<T> {
+    if (!signal) return promise;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new TransportError({ provider, operation: id, reason: "aborted", message: "the request was aborted", cause: signal.reason, redactor }));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
   }
 
   /** One trip through openapi-fetch (and so through the transport, with its retries) for a named operation. */
