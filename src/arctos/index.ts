@@ -160,8 +160,10 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
   }
   async function again(_: string, body: unknown, response: Response, sent: Finish): Promise<Finish | undefined> {
     if (sent.credential === undefined) return undefined;
-    // A caller's parseAs "text" leaves the body unparsed; the dead-token code is read all the same.
-    const failure = arctosFailure(typeof body === "string" ? jsonOrUndefined(body) : body, response.status);
+    // A caller's parseAs other than "json" leaves the body unparsed (text, Blob, stream…): the dead-token code is
+    // read from the bytes the transport kept all the same.
+    const parsed = isPlainObject(body) ? body : jsonOrUndefined(bufferedText(response) ?? (typeof body === "string" ? body : ""));
+    const failure = arctosFailure(parsed, response.status);
     if (failure === undefined || !reauthCodes.includes(failure.code as number)) return undefined;
     const fresh = (await keeper.renew(sent.credential)).accessToken;
     return { headers: { ...sent.headers, Authorization: `Bearer ${fresh}` }, credential: fresh };
@@ -211,6 +213,11 @@ async function bodyOf(response: Response): Promise<unknown> {
   } catch {
     return undefined; // a body already read
   }
+}
+
+/** A parsed JSON object (openapi-fetch's parseAs "json"), not a Blob, stream or buffer. */
+function isPlainObject(value: unknown): boolean {
+  return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 function jsonOrUndefined(text: string): unknown {

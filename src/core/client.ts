@@ -140,6 +140,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   const extra = hooks.finishedMiddleware;
   const finishedWith = finished && extra ? plain() : undefined;
   finishedWith?.use(...extra!.middleware);
+  const withExtra = new Set(extra ? Object.keys(operations).filter((id) => extra.applies(operations[id]!)) : []);
   // Only a provider with form operations needs it (every middleware costs each call an await in openapi-fetch).
   const form = hooks.form;
   if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(form!.middleware(operations));
@@ -193,10 +194,13 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       // A caller's own serialisers are left alone, and so is the middleware's way of adding credentials. What
       // finish throws (a token that could not be had) is handled as the middleware's failure was.
       const pending = hooks.finish && init.querySerializer === undefined && init.bodySerializer === undefined ? hooks.finish(id, meta) : undefined;
-      const finish = pending instanceof Promise ? await pending : pending;
-      result = await send(id, meta, init, finish, link, handover);
-      const fresh = finish && hooks.again ? await hooks.again(id, result.response.ok ? result.data : result.error, result.response, finish) : undefined;
-      if (fresh) result = await send(id, meta, init, fresh, link, handover);
+      // A login or token refresh behind it is shared with other calls and keeps going; this call ends on an abort.
+      const finish = pending instanceof Promise ? await untilAborted(pending, callerSignal, id) : pending;
+      // One record for every send of this call: a repeat after a re-login keeps the call's deadline.
+      const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
+      result = await send(meta, init, finish, first);
+      const fresh = finish && hooks.again ? await untilAborted(hooks.again(id, result.response.ok ? result.data : result.error, result.response, finish), callerSignal, id) : undefined;
+      if (fresh) result = await send(meta, init, fresh, first);
     } catch (error) {
       throw thrownError({ provider, operation: id, redactor }, error);
     } finally {
@@ -205,10 +209,20 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     return settle(id, meta, result);
   }
 
+  /** `promise`, or the aborted TransportError as soon as the caller's signal aborts (the work itself goes on). */
+  function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, id: string): Promise<T> {
+    if (!signal) return promise;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new TransportError({ provider, operation: id, reason: "aborted", message: "the request was aborted", cause: signal.reason, redactor }));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
   /** One trip through openapi-fetch (and so through the transport, with its retries) for a named operation. */
-  async function send(id: string, meta: OperationMeta, init: CallInit, finish: Finish | undefined, link: AbortController, handover: boolean): Promise<Outcome> {
-    const callerSignal = init.signal;
-    const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
+  async function send(meta: OperationMeta, init: CallInit, finish: Finish | undefined, first: FirstAttempt): Promise<Outcome> {
+    const { controller: link, operation: id, handover } = first;
     // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
     // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
     const inRequest = added.size > 0 || init.middleware !== undefined ? link.signal : undefined;
@@ -224,7 +238,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const toSearch = finish?.query;
     if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
     if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
-    const through = !finish || !finished ? wire : finishedWith && extra!.applies(meta) ? finishedWith : finished;
+    const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : finished;
     const result: Outcome = await through.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
     return handover && result.response.ok ? { data: await successBody(result.response, meta.method), response: result.response } : result;
   }

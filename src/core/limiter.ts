@@ -89,6 +89,7 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): Slidi
   return {
     limit,
     intervalMs,
+    signalOptional: true,
     get pending() {
       return queue.length;
     },

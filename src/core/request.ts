@@ -19,6 +19,11 @@ export interface FirstAttempt {
    * transport may then hand over the Response it read instead of building a copy of it.
    */
   handover?: boolean;
+  /**
+   * When the call's overall deadline passes (ms since the epoch): set by the transport on the call's first send and
+   * kept by a repeat after a re-login, so `deadlineMs` covers the whole call.
+   */
+  deadline?: number;
 }
 
 export function firstAttemptOf(request: Request): FirstAttempt | undefined {

@@ -11,6 +11,11 @@ import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy
 export interface Limiter {
   /** Resolves when one more request may start; rejects if `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * True for streamspec's own limiters, which take a call without a signal as one nothing aborts. Any other limiter
+   * is always handed a signal (the README promises `acquire(signal)`), a stand-in when the caller gave none.
+   */
+  readonly signalOptional?: boolean;
 }
 
 export interface TransportConfig {
@@ -85,7 +90,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     // A named operation called without a signal has none to follow (undefined: nothing can abort it but its own
     // limits). No stand-in signal is made for it: each AbortSignal costs Node's fetch path several microseconds.
     const userSignal: AbortSignal | undefined = owned ? owned.caller : original.signal;
-    const deadline = Date.now() + cfg.deadlineMs;
+    const deadline = owned ? (owned.deadline ??= Date.now() + cfg.deadlineMs) : Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
     let spare = retry && original.body ? original.clone() : undefined;
     let next: Request = original;
@@ -93,17 +98,21 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     for (let attempt = 0; ; attempt++) {
       if (userSignal?.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
       if (cfg.limiter) {
-        // An abort while queued for a slot is an abort, not a network failure.
-        // The limiter is always handed a signal; one that never aborts when the caller gave none, made per call
-        // (one made at module scope would belong to whichever Worker request touched it first).
-        await cfg.limiter.acquire(userSignal ?? new AbortController().signal).catch((reason: unknown) => {
+        // A stand-in signal that never aborts is made per call, only for a limiter that needs one (one made at
+        // module scope would belong to whichever Worker request touched it first): each costs microseconds.
+        const limiter = cfg.limiter;
+        try {
+          await limiter.acquire(userSignal ?? (limiter.signalOptional ? undefined : new AbortController().signal));
+        } catch (reason) {
+          // An abort while queued for a slot is an abort, not a network failure.
           throw userSignal?.aborted ? fail(op, "aborted", "the request was aborted", reason) : reason;
-        });
+        }
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`);
       const budget = Math.min(cfg.timeoutMs, remaining);
-      const reuse = owned !== undefined && attempt === 0;
+      // Not a controller an earlier send of the same call aborted (a timed-out attempt before a re-login's repeat).
+      const reuse = owned !== undefined && attempt === 0 && !owned.controller.signal.aborted;
       const controller = reuse ? owned.controller : new AbortController();
       // A named operation's first attempt sends the Request openapi-fetch built, which carries no signal of ours:
       // the attempt's signal goes to fetch beside it (`fetch(request, { signal })`, which every fetch honours;

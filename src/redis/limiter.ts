@@ -97,6 +97,7 @@ export function sharedLimiter(ctx: Context, options: SharedLimiterOptions): Limi
   return {
     perSlice,
     sliceMs,
+    signalOptional: true,
     async acquire(signal?: AbortSignal): Promise<void> {
       for (;;) {
         if (signal?.aborted) throw signal.reason;

@@ -51,6 +51,44 @@ const make = (fetch: typeof globalThis.fetch, getCode: () => Promise<string>) =>
 const paths = (calls: Recorded[]) => calls.map((r) => r.url.pathname);
 
 describe("createArctosClient with getCode", () => {
+  it("a caller's abort ends the call at once while getCode is still pending; the shared login goes on for the next call", async () => {
+    const fetch = arctos();
+    const getCode = codes(fetch.fake);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const c = make(fetch, async () => (await held, getCode()));
+    const controller = new AbortController();
+    const call = caught(() => c.checkAuthToken({ signal: controller.signal }));
+    controller.abort(new Error("user left"));
+    const err = await call;
+    expect(err).toMatchObject({ name: "TransportError", reason: "aborted", operation: "checkAuthToken", message: "arctos.checkAuthToken: the request was aborted" });
+    expect(fetch.calls).toHaveLength(0);
+    release();
+    await expect(c.checkAuthToken()).resolves.toEqual(claims);
+    expect(paths(fetch.calls)).toEqual(["/api/auth/login", "/api/auth/check"]); // one login, made for the first call
+  });
+
+  it("a caller's abort ends the call at once while the re-login after 1404 is pending", async () => {
+    let checks = 0;
+    const fetch = arctos(() => (++checks === 1 ? json({ status: 1404, message: "令牌已過期" }, 401) : undefined));
+    const getCode = codes(fetch.fake);
+    let calls = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const controller = new AbortController();
+    const c = make(fetch, async () => {
+      if (++calls === 2) {
+        controller.abort(new Error("user left"));
+        await held;
+      }
+      return getCode();
+    });
+    const err = await caught(() => c.checkAuthToken({ signal: controller.signal }));
+    expect(err).toMatchObject({ name: "TransportError", reason: "aborted", operation: "checkAuthToken" });
+    expect(checks).toBe(1);
+    release();
+  });
+
   it("logs in with the code getCode gives: no getAuthCode request, no license key header, the code in the login body", async () => {
     const fetch = arctos();
     const getCode = codes(fetch.fake);

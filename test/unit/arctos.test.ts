@@ -240,10 +240,10 @@ describe("createArctosClient: re-login after a dead token", () => {
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code"]);
   });
 
-  it("reads the dead-token code from a body the caller asked for as text (parseAs), and repeats the call", async () => {
+  it.each(["text", "arrayBuffer", "blob", "stream"])("reads the dead-token code from a body the caller asked for with parseAs %s, and repeats the call", async (parseAs) => {
     const fetch = arctos({ check: (_, n) => (n === 1 ? json({ status: 1404, message: "令牌已過期" }) : undefined) });
-    const text = await make(fetch).checkAuthToken({ parseAs: "text" } as never);
-    expect(JSON.parse(text as unknown as string)).toEqual(claims);
+    const body = await make(fetch).checkAuthToken({ parseAs } as never);
+    expect(JSON.parse(await new Response(body as unknown as BodyInit).text())).toEqual(claims);
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
   });
 
@@ -259,6 +259,45 @@ describe("createArctosClient: re-login after a dead token", () => {
     const err = await caught(() => make(fetch).checkAuthToken({ signal: controller.signal }));
     expect(err).toMatchObject({ name: "TransportError", reason: "aborted", operation: "checkAuthToken" });
     expect(route(fetch.calls).filter((r) => r === "check")).toHaveLength(1);
+  });
+
+  it("the repeat after a re-login does not go out on the signal of an attempt that timed out before it", async () => {
+    const inner = arctos({ check: (_, n) => (n === 1 ? dead(1404) : undefined) }); // the checks that get past the hang
+    let checks = 0;
+    // Like every fetch: an aborted signal fails at once; the first check hangs until its timeout aborts it.
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const signal = init?.signal ?? (input as Request).signal;
+      if (signal?.aborted) throw new DOMException("This operation was aborted", "AbortError");
+      if (new URL((input as Request).url).pathname === "/api/auth/check" && ++checks === 1) {
+        return new Promise<Response>((_, reject) => signal!.addEventListener("abort", () => reject(signal!.reason), { once: true }));
+      }
+      return inner(input, init);
+    }) as typeof globalThis.fetch;
+    const events: string[] = [];
+    const c = createArctosClient({ licenseKey, baseUrl, clientId: "arctos-webapp", user, fetch, timeoutMs: 400, retry: { maxRetries: 1, baseDelayMs: 1, random: () => 0 }, logger: (e) => void (e.type === "error" && events.push(e.error)) });
+    await expect(c.checkAuthToken()).resolves.toEqual(claims);
+    expect(checks).toBe(3); // timed out, 1404, then the repeat with the new token, which went out
+    expect(events).toEqual(["TransportError: arctos.checkAuthToken: no complete answer within 400 ms"]);
+  });
+
+  it("the repeat after a re-login keeps the call's overall deadline (deadlineMs covers the whole call)", async () => {
+    const slow = async () => void (await new Promise((resolve) => setTimeout(resolve, 700)));
+    // The first login is already done; the re-login's two requests take 700 ms each, within their own deadlines
+    // but past the checkAuthToken call's 1000 ms, so its repeat is never sent.
+    let relogin = false;
+    const fetch = arctos({
+      check: (_, n) => {
+        if (n === 2) relogin = true;
+        return n === 2 ? dead(1404) : undefined;
+      },
+      code: async () => (relogin ? (await slow(), undefined) : undefined),
+      login: async () => (relogin ? (await slow(), undefined) : undefined),
+    });
+    const c = make(fetch, { deadlineMs: 1000 });
+    await c.checkAuthToken();
+    const err = await caught(() => c.checkAuthToken());
+    expect(err).toMatchObject({ name: "TransportError", reason: "deadline", operation: "checkAuthToken", message: "arctos.checkAuthToken: the overall deadline of 1000 ms passed" });
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "check", "code", "login"]);
   });
 
   it("the wire layer re-logs in too, and resolves to the repeated call's answer", async () => {

@@ -432,6 +432,12 @@ describe("createPolyvClient: rate limit", () => {
     await b.c.updateChannelOauthCustom({ body: { customUri: "https://example.com/auth" } });
     await b.c.POST(V4, { body: values });
     expect(acquire).toHaveBeenCalledTimes(3);
+    // Its own limiter takes a named call without a signal as is: no stand-in signal is made for it (the wire
+    // layer's Request always has a signal of its own).
+    expect(acquire.mock.calls.map(([signal]) => signal)).toEqual([undefined, undefined, expect.any(AbortSignal)]);
+    const caller = new AbortController().signal;
+    await a.c.saveViewerCustomFieldValues({ body: values, signal: caller });
+    expect(acquire.mock.calls[3]![0]).toBe(caller);
   });
 
   it("uses a custom limiter as given, and none at all with rateLimit: false", async () => {

@@ -72,6 +72,20 @@ describe("createSoopClient: credentials", () => {
     expect(form(fetch.calls[1]!)).toEqual({ keyword: "사설", reason: "copyright", client_id: clientId, client_secret: clientSecret });
   });
 
+  it("the app's own middleware runs on every named call (the JSONP ones too) until it is ejected", async () => {
+    const { c } = make((req) => (req.url.pathname.endsWith("/broad/list") ? json({ total_cnt: 0, page_no: 1, broad: [] }) : ok()));
+    const seen: string[] = [];
+    const mine = { onRequest: ({ request }: { request: Request }) => void seen.push(new URL(request.url).pathname) };
+    c.use(mine);
+    await c.listBroadcasts();
+    await c.updateBroadcastInfo({ body: { waiting_time: 5 } });
+    await c.GET("/broad/list", {});
+    c.eject(mine);
+    await c.listBroadcasts();
+    await c.updateBroadcastInfo({ body: { waiting_time: 5 } });
+    expect(seen).toEqual(["/broad/list", "/broad/info/update", "/broad/list"]);
+  });
+
   it("injects on the wire layer too", async () => {
     const { c, fetch } = make(ok);
     await c.POST("/broad/rtmp/reset");
