@@ -1,6 +1,7 @@
 // Arctos with `getCode` (the browser client: the license key stays on the app's server, which hands out one-time
 // codes): the code comes from getCode for the first login and for every re-login after a dead token, the license
 // key is never asked for or sent, and the options take exactly one of licenseKey and getCode.
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { createArctosClient } from "../../src/arctos/index.js";
 import { ConfigError, ProviderError, TransportError } from "../../src/index.js";
@@ -66,6 +67,27 @@ describe("createArctosClient with getCode", () => {
     release();
     await expect(c.checkAuthToken()).resolves.toEqual(claims);
     expect(paths(fetch.calls)).toEqual(["/api/auth/login", "/api/auth/check"]); // one login, made for the first call
+  });
+
+  it("a signal aborted before the call ends it at once, without waiting for the login it started", async () => {
+    const fetch = arctos();
+    const getCode = codes(fetch.fake);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const c = make(fetch, async () => (await held, getCode()));
+    const err = await caught(() => c.checkAuthToken({ signal: AbortSignal.abort(new Error("too late")) }));
+    expect(err).toMatchObject({ name: "TransportError", reason: "aborted", operation: "checkAuthToken" });
+    expect(fetch.calls).toHaveLength(0);
+    release();
+  });
+
+  it("leaves no abort listener on a long-lived signal once calls that waited for a login settle", async () => {
+    const fetch = arctos();
+    const c = make(fetch, codes(fetch.fake));
+    const signal = new AbortController().signal;
+    await Promise.all([c.checkAuthToken({ signal }), c.checkAuthToken({ signal })]);
+    await c.checkAuthToken({ signal });
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("a caller's abort ends the call at once while the re-login after 1404 is pending", async () => {
