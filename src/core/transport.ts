@@ -239,6 +239,8 @@ function copy(response: Response, bytes: Uint8Array | undefined): Response {
   if (bytes === undefined) return response;
   const empty = response.status === 204 || response.status === 304;
   const bounded = new Response(empty ? null : (bytes as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+  // A constructed Response has no URL and was never redirected: the caller still sees the answer's own.
+  Object.defineProperties(bounded, { url: { value: response.url }, redirected: { value: response.redirected } });
   if (!empty) buffered.set(bounded, bytes);
   return bounded;
 }

@@ -165,6 +165,16 @@ describe("the Response handed on", () => {
     expect(await failed.json()).toEqual({ errorCode: "X", errorMessage: "no" });
   });
 
+  it("a copy keeps the answer's own URL and redirect flag (the wire layer's response.url after a redirect)", async () => {
+    const answer = json({ errorCode: "X", errorMessage: "no" }, 400);
+    Object.defineProperties(answer, { url: { value: `${BASE}/v2/apps/me/members/moved` }, redirected: { value: true } });
+    const { transport } = direct(() => answer, { retry: false });
+    const copy = await transport(new Request(membersUrl, { method: "DELETE" }));
+    expect(copy).not.toBe(answer);
+    expect([copy.url, copy.redirected, copy.status]).toEqual([`${BASE}/v2/apps/me/members/moved`, true, 400]);
+    expect(await copy.json()).toEqual({ errorCode: "X", errorMessage: "no" });
+  });
+
   it("a Response without a body is handed on as it is, not rebuilt", async () => {
     const answer = new Response(null, { status: 200, statusText: "Fine", headers: { "x-n": "1" } });
     const { transport } = direct(() => answer);
