@@ -280,6 +280,16 @@ describe("a made-up provider with `finish` (which client a named call goes throu
     expect(bodies).toEqual([null]);
   });
 
+  it("a form operation keeps the caller's headers, as an object or a Headers instance, beside its Content-Type", async () => {
+    const { c, fetch } = create(() => json({ a: 1 }), "none");
+    await c.formThing({ body: { x: 1 }, headers: new Headers({ "X-Caller": "yes", "content-type": "text/plain" }) });
+    await c.formThing({ body: { x: 1 }, headers: { "X-Caller": "yes" } });
+    expect(fetch.calls.map((r) => [Object.fromEntries(r.headers.entries()), r.body])).toEqual([
+      [{ "content-type": FORM, "x-caller": "yes", "x-cred": "middleware" }, "x=1"],
+      [{ "content-type": FORM, "x-caller": "yes", "x-cred": "middleware" }, "x=1"],
+    ]);
+  });
+
   describe("finish's headers over the caller's (later wins, case-insensitively)", () => {
     const headersOf = (fetch: ReturnType<typeof recordingFetch>) => Object.fromEntries(fetch.calls[0]!.headers.entries());
 
