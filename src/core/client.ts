@@ -232,7 +232,8 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     if (meta.body?.contentType === FORM || toText) {
       const formSerializer = form!.serialize; // a provider whose `finish` writes form text has form operations
       fetchInit.bodySerializer = toText ? (body: unknown) => toText(formSerializer(body)) : formSerializer;
-      fetchInit.headers = { ...(init.headers as object), "Content-Type": FORM };
+      // withHeaders, not a spread: a spread of a Headers instance is empty and would drop the caller's headers.
+      fetchInit.headers = withHeaders(init.headers, { "Content-Type": FORM });
       if (toText) fetchInit.body ??= {}; // openapi-fetch serialises only a body it was given
     }
     const toSearch = finish?.query;

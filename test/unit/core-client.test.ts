@@ -6,8 +6,10 @@ import { describe, expect, it } from "vitest";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
 import { createPolyvClient } from "../../src/polyv/index.js";
 import { ConfigError, ProviderError, TransportError } from "../../src/index.js";
-import { createProviderClient, thrownError } from "../../src/core/client.js";
-import type { OperationIndex } from "../../src/core/operation.js";
+import type { Middleware } from "openapi-fetch";
+import { createProviderClient, thrownError, type ProviderHooks } from "../../src/core/client.js";
+import { FORM, formSupport } from "../../src/core/form.js";
+import type { OperationIndex, OperationMeta } from "../../src/core/operation.js";
 import { Redactor } from "../../src/core/redact.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
 import { caught } from "../helpers/secrets.js";
@@ -193,5 +195,251 @@ describe("a wire-layer call whose Request the provider's middleware replaces (co
     expect(err).toBeInstanceOf(TransportError);
     expect(err).toMatchObject({ reason: "aborted", message: "polyv.saveViewerCustomFieldValues: the request was aborted" });
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe("a made-up provider with `finish` (which client a named call goes through, and what it sends)", () => {
+  const json200 = { "200": ["application/json"] };
+  const operations: OperationIndex = {
+    getThing: { method: "GET", path: "/thing", retrySafe: true, credentials: [], params: { query: { properties: { q: {} } } }, responses: json200 },
+    postThing: { method: "POST", path: "/thing", retrySafe: false, credentials: [], params: {}, body: { contentType: "application/json", required: false }, responses: json200 },
+    formThing: { method: "POST", path: "/form", retrySafe: false, credentials: [], params: {}, body: { contentType: FORM, required: false }, responses: json200 },
+    headThing: { method: "HEAD", path: "/thing", retrySafe: true, credentials: [], params: {}, responses: { "200": [] } },
+    emptyThing: { method: "GET", path: "/empty", retrySafe: true, credentials: [], params: {}, responses: { "200": [], "204": [] } },
+    jsonpThing: { method: "GET", path: "/jsonp", retrySafe: true, credentials: [], params: {}, responses: json200 },
+  };
+  type Ids = "getThing" | "postThing" | "formThing" | "headThing" | "emptyThing" | "jsonpThing";
+  type Loose = Record<Ids, (init?: Record<string, unknown>) => Promise<unknown>> & {
+    use(...m: Middleware[]): void;
+    eject(...m: Middleware[]): void;
+    GET(path: string, init?: object): Promise<{ data?: unknown; response: Response }>;
+  };
+  // "full": finish with a finishedMiddleware for /jsonp; "finish": finish alone; "none": credentials by middleware only.
+  type Variant = "full" | "finish" | "none";
+  const create = (respond: Parameters<typeof recordingFetch>[0], variant: Variant = "full", extra: object = {}) => {
+    const fetch = recordingFetch(respond);
+    const ran: string[] = [];
+    const provider: Middleware = {
+      onRequest({ request }) {
+        ran.push("provider");
+        request.headers.set("X-Cred", "middleware");
+      },
+    };
+    const hooks: ProviderHooks = {
+      redactor: new Redactor(),
+      failure: () => undefined,
+      middleware: [provider],
+      form: formSupport,
+      ...(variant === "none" ? {} : { finish: () => ({ query: (s: string) => (s ? `${s}&token=F` : "token=F"), headers: { "X-Cred": "finish" } }) }),
+      ...(variant === "full"
+        ? { finishedMiddleware: { middleware: [{ onRequest: () => void ran.push("extra") }], applies: (meta: OperationMeta) => meta.path === "/jsonp" } }
+        : {}),
+    };
+    const c = createProviderClient<any, any, Ids>(
+      { provider: "madeup", operations, validators: Object.fromEntries(Object.keys(operations).map((id) => [id, () => true])), defaultBaseUrl: "https://api.example.test" },
+      { fetch, retry: false, ...extra },
+      hooks,
+    ) as unknown as Loose;
+    return { c, fetch, ran };
+  };
+  const sent = (fetch: ReturnType<typeof recordingFetch>) => fetch.calls.map((r) => [r.method, r.url.pathname + r.url.search, r.headers.get("x-cred")]);
+
+  describe("finish, or the middleware when the caller serialises", () => {
+    it("a named call goes through finish: its query step and headers, and not the provider's middleware", async () => {
+      const { c, fetch, ran } = create(() => json({ a: 1 }));
+      await expect(c.getThing({ params: { query: { q: "1" } } })).resolves.toEqual({ a: 1 });
+      expect(sent(fetch)).toEqual([["GET", "/thing?q=1&token=F", "finish"]]);
+      expect(ran).toEqual([]);
+    });
+
+    it("a caller's own querySerializer: finish stands aside, the serialiser is used and the middleware adds credentials", async () => {
+      const { c, fetch, ran } = create(() => json({ a: 1 }));
+      await c.getThing({ params: { query: { q: "1" } }, querySerializer: (q: Record<string, unknown>) => `custom=${String(q.q)}` });
+      expect(sent(fetch)).toEqual([["GET", "/thing?custom=1", "middleware"]]);
+      expect(ran).toEqual(["provider"]);
+    });
+
+    it("a caller's own bodySerializer: finish stands aside, the serialiser is used and the middleware adds credentials", async () => {
+      const { c, fetch, ran } = create(() => json({ a: 1 }));
+      await c.postThing({ body: { b: 2 }, bodySerializer: (b: unknown) => `custom:${JSON.stringify(b)}` });
+      expect(sent(fetch)).toEqual([["POST", "/thing", "middleware"]]);
+      expect(fetch.calls[0]!.body).toBe('custom:{"b":2}');
+      expect(ran).toEqual(["provider"]);
+    });
+  });
+
+  it("a form operation called without a body sends none (finish writes no form text here)", async () => {
+    const bodies: (ReadableStream | null)[] = [];
+    const { c } = create(() => json({ a: 1 }), "full", {
+      fetch: async (input: RequestInfo | URL) => {
+        bodies.push((input as Request).body);
+        return json({ a: 1 });
+      },
+    });
+    await expect(c.formThing()).resolves.toEqual({ a: 1 });
+    expect(bodies).toEqual([null]);
+  });
+
+  it("a form operation keeps the caller's headers, as an object or a Headers instance, beside its Content-Type", async () => {
+    const { c, fetch } = create(() => json({ a: 1 }), "none");
+    await c.formThing({ body: { x: 1 }, headers: new Headers({ "X-Caller": "yes", "content-type": "text/plain" }) });
+    await c.formThing({ body: { x: 1 }, headers: { "X-Caller": "yes" } });
+    expect(fetch.calls.map((r) => [Object.fromEntries(r.headers.entries()), r.body])).toEqual([
+      [{ "content-type": FORM, "x-caller": "yes", "x-cred": "middleware" }, "x=1"],
+      [{ "content-type": FORM, "x-caller": "yes", "x-cred": "middleware" }, "x=1"],
+    ]);
+  });
+
+  describe("finish's headers over the caller's (later wins, case-insensitively)", () => {
+    const headersOf = (fetch: ReturnType<typeof recordingFetch>) => Object.fromEntries(fetch.calls[0]!.headers.entries());
+
+    it("no caller headers: finish's alone", async () => {
+      const { c, fetch } = create(() => json({ a: 1 }));
+      await c.getThing();
+      expect(headersOf(fetch)).toEqual({ "x-cred": "finish" });
+    });
+
+    it("caller headers as an object: kept beside finish's, a same-named one (other case) replaced, an undefined one left out", async () => {
+      const { c, fetch } = create(() => json({ a: 1 }));
+      await c.getThing({ headers: { "X-Caller": "yes", "x-cred": "caller", "X-Skip": undefined } });
+      expect(headersOf(fetch)).toEqual({ "x-caller": "yes", "x-cred": "finish" });
+    });
+
+    it("caller headers as a Headers instance: kept beside finish's, a same-named one replaced", async () => {
+      const { c, fetch } = create(() => json({ a: 1 }));
+      await c.getThing({ headers: new Headers({ "X-Caller": "yes", "X-CRED": "caller" }) });
+      expect(headersOf(fetch)).toEqual({ "x-caller": "yes", "x-cred": "finish" });
+    });
+  });
+
+  describe("app middleware", () => {
+    it.each<Variant>(["full", "finish", "none"])("use and eject reach every internal client (%s)", async (variant) => {
+      const { c, ran } = create(() => json({ a: 1 }), variant);
+      const app: Middleware = { onRequest: () => void ran.push("app") };
+      c.use(app);
+      await c.getThing();
+      await c.jsonpThing();
+      await c.GET("/thing");
+      const withApp = ran.splice(0);
+      expect(withApp.filter((m) => m === "app")).toHaveLength(3);
+      c.eject(app);
+      await c.getThing();
+      await c.jsonpThing();
+      await c.GET("/thing");
+      expect(ran.filter((m) => m === "app")).toEqual([]);
+      // The provider's own middleware stays where it was: the wire layer always, named calls only without finish.
+      expect(ran.filter((m) => m === "provider")).toHaveLength(variant === "none" ? 3 : 1);
+      expect(ran.filter((m) => m === "extra")).toHaveLength(variant === "full" ? 1 : 0);
+    });
+
+    it("use skips an empty entry and refuses a non-object with openapi-fetch's own message", () => {
+      const { c } = create(() => json({ a: 1 }));
+      expect(() => c.use(undefined as never)).not.toThrow();
+      expect(() => c.use("x" as never)).toThrow(new Error("Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`"));
+    });
+
+    it("an app middleware that reads the Response (onResponse) gets one it can read, on named calls of every client", async () => {
+      const { c } = create(() => json({ a: 1 }));
+      const read: string[] = [];
+      c.use({ onResponse: async ({ response }) => void read.push(await response.clone().text()) });
+      await expect(c.getThing()).resolves.toEqual({ a: 1 });
+      await expect(c.jsonpThing()).resolves.toEqual({ a: 1 });
+      expect(read).toEqual(['{"a":1}', '{"a":1}']);
+    });
+
+    it("so does a per-call middleware with onResponse", async () => {
+      const { c } = create(() => json({ a: 1 }), "none");
+      const read: string[] = [];
+      const middleware = [{ onResponse: async ({ response }: { response: Response }) => void read.push(await response.clone().text()) }];
+      await expect(c.getThing({ middleware })).resolves.toEqual({ a: 1 });
+      expect(read).toEqual(['{"a":1}']);
+    });
+
+    it("parseAs other than json is honoured: the body is read as the caller asked", async () => {
+      const { c } = create(() => json({ a: 1 }));
+      await expect(c.getThing({ parseAs: "text" })).resolves.toBe('{"a":1}');
+    });
+  });
+
+  describe("the caller's signal in the Request", () => {
+    // A fetch that records the Request it is handed (its own signal) and waits for the attempt's signal.
+    const hanging = (caller: AbortController, reason: Error) => {
+      const requests: Request[] = [];
+      const fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+        requests.push(input as Request);
+        const signal = init?.signal ?? (input as Request).signal;
+        caller.abort(reason);
+        return new Promise<Response>((_, reject) => {
+          if (signal.aborted) reject(signal.reason);
+          signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+        });
+      };
+      return { fetch, requests };
+    };
+    const run = async (setup: (c: Loose) => Record<string, unknown>, extra: object = {}) => {
+      const caller = new AbortController();
+      const reason = new Error("caller gave up");
+      const { fetch, requests } = hanging(caller, reason);
+      const { c } = create(() => json({}), "full", { fetch, timeoutMs: 2000, ...extra });
+      const init = setup(c);
+      const err = await caught(() => c.getThing({ ...init, signal: caller.signal }));
+      expect(err).toBeInstanceOf(TransportError);
+      expect(err).toMatchObject({ reason: "aborted", message: "madeup.getThing: the request was aborted" });
+      expect(requests).toHaveLength(1);
+      return { request: requests[0]!, reason };
+    };
+
+    it("without app middleware none goes into the Request (the transport passes it beside)", async () => {
+      const { request } = await run(() => ({}));
+      expect(request.signal.aborted).toBe(false);
+    });
+
+    it("with an app middleware registered, the Request's own signal follows the caller's", async () => {
+      const { request, reason } = await run((c) => (c.use({ onRequest: () => undefined }), {}));
+      expect([request.signal.aborted, request.signal.reason]).toEqual([true, reason]);
+    });
+
+    it("with a per-call middleware, the Request's own signal follows the caller's", async () => {
+      const { request, reason } = await run(() => ({ middleware: [{ onRequest: () => undefined }] }));
+      expect([request.signal.aborted, request.signal.reason]).toEqual([true, reason]);
+    });
+
+    it("an abort mid-flight reaches a Request an app middleware replaced (it knows only its own signal)", async () => {
+      const { request, reason } = await run((c) => (c.use({ onRequest: ({ request }) => new Request(request) }), {}), { timeoutMs: 1000 });
+      expect([request.signal.aborted, request.signal.reason]).toEqual([true, reason]);
+    });
+  });
+
+  describe("a success body read from the transport's bytes", () => {
+    it("HEAD: no body, whatever the Response carries", async () => {
+      const { c } = create(() => json({ a: 1 }));
+      await expect(c.headThing()).resolves.toBeUndefined();
+    });
+
+    it("204: no body, even with a stray Content-Length", async () => {
+      const { c } = create(() => new Response(null, { status: 204, headers: { "content-length": "2" } }));
+      await expect(c.emptyThing()).resolves.toBeUndefined();
+    });
+
+    it("Content-Length 0 with another transfer coding: no body", async () => {
+      const { c } = create(() => new Response(null, { status: 200, headers: { "content-length": "0", "transfer-encoding": "gzip" } }));
+      await expect(c.emptyThing()).resolves.toBeUndefined();
+    });
+
+    it("Content-Length 0 but chunked: the body is read", async () => {
+      const { c } = create(() => new Response('{"a":1}', { status: 200, headers: { "content-length": "0", "transfer-encoding": "chunked" } }));
+      await expect(c.emptyThing()).resolves.toEqual({ a: 1 });
+    });
+
+    it("an empty body without a length: no body", async () => {
+      const { c } = create(() => new Response("", { status: 200 }));
+      await expect(c.emptyThing()).resolves.toBeUndefined();
+    });
+
+    it("an empty body that declares a length is not JSON", async () => {
+      const { c } = create(() => new Response("", { status: 200, headers: { "content-length": "2" } }));
+      const err = await caught(() => c.emptyThing());
+      expect(err).toMatchObject({ name: "TransportError", reason: "invalid-body", message: "madeup.emptyThing: the response body is not valid JSON" });
+    });
   });
 });
