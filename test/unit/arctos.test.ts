@@ -300,6 +300,40 @@ describe("createArctosClient: re-login after a dead token", () => {
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "check", "code", "login"]);
   });
 
+  it("logs in again only for an operation that carried a token: a 1404 to the code exchange is its own failure", async () => {
+    const fetch = arctos({ login: (_, n) => (n === 1 ? dead(1404) : undefined) });
+    const c = make(fetch);
+    const err = await caught(() => c.getAuthTokenUseCode({ body: { grant_type: "authorization_code", client_id: "arctos-client", code: "c1" } }));
+    expect(err).toMatchObject({ name: "ProviderError", operation: "getAuthTokenUseCode", code: 1404 });
+    expect(route(fetch.calls)).toEqual(["login"]);
+  });
+
+  it("reads the dead-token code from an answer the app's own middleware made (not read by the transport)", async () => {
+    for (const [status, parseAs] of [[401, "json"], [200, "text"]] as const) {
+      const fetch = arctos();
+      const c = make(fetch);
+      let replaced = 0;
+      c.use({
+        onResponse: ({ request }) =>
+          new URL(request.url).pathname === "/api/auth/check" && replaced++ === 0
+            ? new Response(JSON.stringify({ status: 1404, message: "令牌已過期" }), { status, headers: { "content-type": "application/json" } })
+            : undefined,
+      });
+      const body = await c.checkAuthToken({ parseAs } as never);
+      expect([status, typeof body === "string" ? JSON.parse(body) : body]).toEqual([status, claims]);
+      expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+    }
+  });
+
+  it("the wire layer adds no Bearer token (and logs in for none) to an operation without bearer security", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    const issued = await c.getAuthCode({ body: user });
+    await c.POST("/api/auth/login", { body: { grant_type: "authorization_code", client_id: "arctos-webapp", code: issued.info.code } });
+    expect(route(fetch.calls)).toEqual(["code", "login"]);
+    expect(fetch.calls.map(bearer)).toEqual([null, null]);
+  });
+
   it("the wire layer re-logs in too, and resolves to the repeated call's answer", async () => {
     const fetch = arctos({ check: (_, n) => (n === 1 ? dead(1404) : undefined) });
     const { data, response } = await make(fetch).POST("/api/auth/check", {});

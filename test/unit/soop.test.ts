@@ -400,9 +400,10 @@ describe("JSONP", () => {
     expect(await caught(() => c.listBroadcasts({ params: { query: { callback: "cb" } } }))).toMatchObject({ name: "TransportError", reason: "invalid-body" });
   });
 
-  it("only operations whose spec promises JavaScript are unwrapped", async () => {
+  it("only operations whose spec promises JavaScript are unwrapped, on the wire layer too", async () => {
     const { c } = make(() => new Response(`cb(${JSON.stringify({ broad_category: [] })});`, { headers: { "content-type": "text/javascript" } }));
     expect(await caught(() => c.listCategories())).toMatchObject({ name: "TransportError", reason: "invalid-body" });
+    await expect(c.GET("/broad/category/list", {})).rejects.toThrow(SyntaxError);
   });
 });
 
