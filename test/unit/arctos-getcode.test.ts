@@ -47,6 +47,13 @@ function codes(fake: FakeArctos) {
   return Object.assign(getCode, { issued });
 }
 
+/** A promise that stays pending until `release()`: a login held open while the test aborts a call. */
+function gate() {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+}
+
 const make = (fetch: typeof globalThis.fetch, getCode: () => Promise<string>) =>
   createArctosClient({ getCode, baseUrl, clientId: "arctos-webapp", fetch, retry: false });
 const paths = (calls: Recorded[]) => calls.map((r) => r.url.pathname);
@@ -55,8 +62,7 @@ describe("createArctosClient with getCode", () => {
   it("a caller's abort ends the call at once while getCode is still pending; the shared login goes on for the next call", async () => {
     const fetch = arctos();
     const getCode = codes(fetch.fake);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = gate();
     const c = make(fetch, async () => (await held, getCode()));
     const controller = new AbortController();
     const call = caught(() => c.checkAuthToken({ signal: controller.signal }));
@@ -72,8 +78,7 @@ describe("createArctosClient with getCode", () => {
   it("a signal aborted before the call ends it at once, without waiting for the login it started", async () => {
     const fetch = arctos();
     const getCode = codes(fetch.fake);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = gate();
     const c = make(fetch, async () => (await held, getCode()));
     const err = await caught(() => c.checkAuthToken({ signal: AbortSignal.abort(new Error("too late")) }));
     expect(err).toMatchObject({ name: "TransportError", reason: "aborted", operation: "checkAuthToken" });
@@ -95,8 +100,7 @@ describe("createArctosClient with getCode", () => {
     const fetch = arctos(() => (++checks === 1 ? json({ status: 1404, message: "令牌已過期" }, 401) : undefined));
     const getCode = codes(fetch.fake);
     let calls = 0;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = gate();
     const controller = new AbortController();
     const c = make(fetch, async () => {
       if (++calls === 2) {

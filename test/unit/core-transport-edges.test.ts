@@ -2,37 +2,18 @@
 // words of a timeout, a deadline and an abort, the signal a named operation's first attempt hands to fetch, the
 // size check for Content-Length values a custom fetch may send, and which Response is handed on.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { operations as flipflopOperations } from "../../generated/flipflop.operations.js";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
 import { resolveRetryPolicy } from "../../src/core/retry.js";
-import { Redactor } from "../../src/core/redact.js";
 import { FIRST_ATTEMPT, type FirstAttempt } from "../../src/core/request.js";
-import { bufferedText, createTransport, type Limiter, type TransportConfig } from "../../src/core/transport.js";
+import { bufferedText, type Limiter } from "../../src/core/transport.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
+import { BASE, directTransport, membersUrl } from "../helpers/transport.js";
 import { caught } from "../helpers/secrets.js";
 
-const BASE = "https://flipflop.test";
-const membersUrl = `${BASE}/v2/apps/me/members/1`;
-const fast = { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 };
 const ok204 = () => new Response(null, { status: 204 });
 const busy = () => json({ errorCode: "BUSY", errorMessage: "later" }, 503);
 
-const direct = (respond: Parameters<typeof recordingFetch>[0], extra: Partial<TransportConfig> = {}) => {
-  const fetch = recordingFetch(respond);
-  const transport = createTransport({
-    provider: "flipflop",
-    operations: flipflopOperations,
-    baseUrl: BASE,
-    fetch,
-    timeoutMs: 10_000,
-    deadlineMs: 30_000,
-    retry: resolveRetryPolicy(fast),
-    maxResponseBytes: 1 << 20,
-    redactor: new Redactor(),
-    ...extra,
-  });
-  return { transport, fetch };
-};
+const direct = directTransport;
 
 /** A Request as a named operation hands it to the transport (client.ts marks it with its FirstAttempt). */
 const named = (url: string, method: string, first: Partial<FirstAttempt>) =>

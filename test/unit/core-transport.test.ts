@@ -3,17 +3,15 @@
 // loginMember and forceTerminateMemberStreamKey are not.
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { operations as flipflopOperations } from "../../generated/flipflop.operations.js";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
 import { ProviderError, TransportError } from "../../src/index.js";
 import { backoffDelay, resolveRetryPolicy, retryAfterDelay } from "../../src/core/retry.js";
-import { Redactor } from "../../src/core/redact.js";
 import { FIRST_ATTEMPT } from "../../src/core/request.js";
-import { bufferedText, createTransport, type Limiter, type TransportConfig } from "../../src/core/transport.js";
+import { bufferedText, type Limiter } from "../../src/core/transport.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
+import { directTransport, fast, membersUrl } from "../helpers/transport.js";
 import { caught } from "../helpers/secrets.js";
 
-const fast = { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 };
 const client = (respond: Parameters<typeof recordingFetch>[0], extra: object = {}) => {
   const fetch = recordingFetch(respond);
   return { fetch, c: createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast, ...extra }) };
@@ -25,24 +23,7 @@ const ok204 = () => new Response(null, { status: 204 });
 const wireDel = (c: ReturnType<typeof client>["c"], init: object = {}) => c.DELETE("/v2/apps/me/members/{appUserIds}", { ...members, ...init });
 
 // The transport itself, for what only a direct caller can do: call it as fetch is called, or hand it a limiter.
-const BASE = "https://flipflop.test";
-const membersUrl = `${BASE}/v2/apps/me/members/1`;
-const direct = (respond: Parameters<typeof recordingFetch>[0], extra: Partial<TransportConfig> = {}) => {
-  const fetch = recordingFetch(respond);
-  const transport = createTransport({
-    provider: "flipflop",
-    operations: flipflopOperations,
-    baseUrl: BASE,
-    fetch,
-    timeoutMs: 10_000,
-    deadlineMs: 30_000,
-    retry: resolveRetryPolicy(fast),
-    maxResponseBytes: 1 << 20,
-    redactor: new Redactor(),
-    ...extra,
-  });
-  return { transport, fetch };
-};
+const direct = directTransport;
 
 describe("retries", () => {
   it.each([429, 502, 503, 504])("retries a safe operation on %i and succeeds when the fault clears", async (status) => {
