@@ -129,13 +129,15 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     provider,
   });
   const reauthCodes: readonly number[] = info.reauthCodes;
+  /** Does this answer say the token it was sent with is dead (the spec's x-streamspec reauthCodes)? */
+  const deadToken = (body: unknown, status: number) => {
+    const failure = arctosFailure(body, status);
+    return failure !== undefined && reauthCodes.includes(failure.code as number);
+  };
   const bearer = bearerRelogin({
     operations,
     keeper,
-    async rejected(response) {
-      const failure = arctosFailure(await bodyOf(response), response.status);
-      return failure !== undefined && reauthCodes.includes(failure.code as number);
-    },
+    rejected: async (response) => deadToken(await bodyOf(response), response.status),
   });
   // The license key goes in the header the spec's apiKey scheme names (arc-license-key), where it asks for it.
   const license = headerCredential(
@@ -163,8 +165,7 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     // A caller's parseAs other than "json" leaves the body unparsed (text, Blob, stream…): the dead-token code is
     // read from the bytes the transport kept all the same.
     const parsed = isPlainObject(body) ? body : jsonOrUndefined(bufferedText(response) ?? (typeof body === "string" ? body : ""));
-    const failure = arctosFailure(parsed, response.status);
-    if (failure === undefined || !reauthCodes.includes(failure.code as number)) return undefined;
+    if (!deadToken(parsed, response.status)) return undefined;
     const fresh = (await keeper.renew(sent.credential)).accessToken;
     return { headers: { ...sent.headers, Authorization: `Bearer ${fresh}` }, credential: fresh };
   }
@@ -208,11 +209,8 @@ function noLicenseKey(): never {
 }
 
 async function bodyOf(response: Response): Promise<unknown> {
-  try {
-    return jsonOrUndefined(bufferedText(response) ?? (await response.clone().text()));
-  } catch {
-    return undefined; // a body already read
-  }
+  // A body already read (clone() throws) reads as no body.
+  return jsonOrUndefined(bufferedText(response) ?? (await response.clone().text().catch(() => "")));
 }
 
 /** A parsed JSON object (openapi-fetch's parseAs "json"), not a Blob, stream or buffer. */

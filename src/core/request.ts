@@ -26,16 +26,22 @@ export interface FirstAttempt {
   deadline?: number;
 }
 
+type Marked = Request & { [FIRST_ATTEMPT]?: FirstAttempt };
+
 export function firstAttemptOf(request: Request): FirstAttempt | undefined {
-  return (request as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT];
+  return (request as Marked)[FIRST_ATTEMPT];
+}
+
+/** `to`, carrying `from`'s first attempt (if it has one), so the transport still knows it as the same call's. */
+function sameCall(to: Request, from: Request): Request {
+  const first = firstAttemptOf(from);
+  if (first) (to as Marked)[FIRST_ATTEMPT] = first;
+  return to;
 }
 
 /** A copy of `from` to send again later (request.clone()), still known to the transport as the same call's. */
 export function cloneRequest(from: Request): Request {
-  const copy = from.clone();
-  const first = firstAttemptOf(from);
-  if (first) (copy as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT] = first;
-  return copy;
+  return sameCall(from.clone(), from);
 }
 
 /**
@@ -60,6 +66,5 @@ export function rebuild(from: Request, url: URL | string, init: Omit<RequestInit
     signal: first ? undefined : from.signal,
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
-  if (first) (next as Request & { [FIRST_ATTEMPT]?: FirstAttempt })[FIRST_ATTEMPT] = first;
-  return next;
+  return sameCall(next, from);
 }

@@ -34,9 +34,12 @@ function mediaType(value: string | null): string {
   return (value ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
+/** Does one of these media types (a response's, from the spec) say JavaScript? */
+const promisesJavaScript = (types: readonly string[] | undefined) => types?.some((t) => JAVASCRIPT.test(t)) ?? false;
+
 /** May this operation answer with JavaScript (JSONP) at any status? Only those need jsonpMiddleware. */
 export function mayAnswerJsonp(meta: OperationMeta): boolean {
-  return Object.values(meta.responses).some((types) => types.some((t) => JAVASCRIPT.test(t)));
+  return Object.values(meta.responses).some(promisesJavaScript);
 }
 
 /**
@@ -48,7 +51,7 @@ export function jsonpMiddleware(operations: OperationIndex): Middleware {
   return {
     async onResponse({ request, response, schemaPath }) {
       const promised = lookup(request.method, schemaPath)?.[1].responses[String(response.status)];
-      if (!promised?.some((t) => JAVASCRIPT.test(t))) return undefined;
+      if (!promisesJavaScript(promised)) return undefined;
       if (mediaType(response.headers.get("content-type")) === "application/json") return undefined;
       const text = bufferedText(response) ?? (await response.clone().text());
       const inner = JSONP.exec(text)?.[1];
