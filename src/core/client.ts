@@ -3,7 +3,7 @@
 // failure into one of the error classes.
 import createClient, { createQuerySerializer, type Client, type FetchOptions, type Middleware } from "openapi-fetch";
 import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from "openapi-typescript-helpers";
-import { ProviderError, StreamspecError, TransportError, ValidationError } from "./errors.js";
+import { ProviderError, StreamspecError, TransportError, ValidationError, abortedError } from "./errors.js";
 import { FORM, type FormSupport } from "./form.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions } from "./options.js";
@@ -213,7 +213,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, id: string): Promise<T> {
     if (!signal) return promise;
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new TransportError({ provider, operation: id, reason: "aborted", message: "the request was aborted", cause: signal.reason, redactor }));
+      const onAbort = () => reject(abortedError({ provider, operation: id, redactor }, signal.reason));
       if (signal.aborted) return onAbort();
       signal.addEventListener("abort", onAbort, { once: true });
       promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));

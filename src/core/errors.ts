@@ -77,6 +77,11 @@ export class TransportError extends StreamspecError {
 
 export type TransportReason = "network" | "timeout" | "deadline" | "aborted" | "invalid-body" | "too-large" | "store";
 
+/** The one wording of a caller's abort, wherever the call was when it came (queued, sending, waiting, logging in). */
+export function abortedError(init: { provider: string; operation?: string; redactor?: Redactor }, cause: unknown): TransportError {
+  return new TransportError({ ...init, reason: "aborted", message: "the request was aborted", cause });
+}
+
 /** The caller's input breaks the spec; thrown before any request is sent. */
 export class ValidationError extends StreamspecError {
   override readonly name = "ValidationError";

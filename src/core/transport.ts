@@ -1,7 +1,7 @@
 // The fetch that openapi-fetch calls: per-attempt timeout, overall deadline, response size limit, rate limiting
 // and retries. It sits under every middleware, so the wire layer (client.GET/POST) and the named operations
 // share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
-import { TransportError } from "./errors.js";
+import { TransportError, abortedError } from "./errors.js";
 import { logError, logRequest, logResponse, type Logger } from "./logger.js";
 import { firstAttemptOf, type FirstAttempt } from "./request.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
@@ -65,6 +65,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   const fetchOnce = cfg.fetch;
   const fail = (operation: string | undefined, reason: TransportError["reason"], message: string, cause?: unknown) =>
     new TransportError({ provider: cfg.provider, operation, reason, message, cause, redactor: cfg.redactor });
+  const aborted = (operation: string | undefined, cause: unknown) => abortedError({ provider: cfg.provider, operation, redactor: cfg.redactor }, cause);
 
   // A named operation says which it is (FirstAttempt.operation); only the wire layer's requests are traced back
   // from their URL.
@@ -96,7 +97,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     let next: Request = original;
 
     for (let attempt = 0; ; attempt++) {
-      if (userSignal?.aborted) throw fail(op, "aborted", "the request was aborted", userSignal.reason);
+      if (userSignal?.aborted) throw aborted(op, userSignal.reason);
       if (cfg.limiter) {
         // A stand-in signal that never aborts is made per call, only for a limiter that needs one (one made at
         // module scope would belong to whichever Worker request touched it first): each costs microseconds.
@@ -105,7 +106,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
           await limiter.acquire(userSignal ?? (limiter.signalOptional ? undefined : new AbortController().signal));
         } catch (reason) {
           // An abort while queued for a slot is an abort, not a network failure.
-          throw userSignal?.aborted ? fail(op, "aborted", "the request was aborted", reason) : reason;
+          throw userSignal?.aborted ? aborted(op, reason) : reason;
         }
       }
       const remaining = deadline - Date.now();
@@ -158,7 +159,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
           : await exchange();
       } catch (error) {
         if (error instanceof TransportError) failure = error;
-        else if (userSignal?.aborted) failure = fail(op, "aborted", "the request was aborted", userSignal.reason);
+        else if (userSignal?.aborted) failure = aborted(op, userSignal.reason);
         else if (timedOut) {
           failure = budget < cfg.timeoutMs
             ? fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`)
@@ -188,7 +189,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
 
   async function pause(op: string | undefined, ms: number, signal: AbortSignal | undefined): Promise<void> {
     await sleep(ms, signal).catch((reason) => {
-      throw fail(op, "aborted", "the request was aborted", reason);
+      throw aborted(op, reason);
     });
   }
 }
