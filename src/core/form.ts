@@ -27,19 +27,25 @@ export function isForm(request: Request): boolean {
 }
 
 /** The request with `fields` added to its form body (creating one if it had none). */
+/** Query or form text with `fields` set in it (each replaces any value of that name), re-encoded as a form. */
+export function withFields(text: string, fields: Readonly<Record<string, string>>): string {
+  const params = new URLSearchParams(text);
+  for (const [k, v] of Object.entries(fields)) params.set(k, v);
+  return params.toString();
+}
+
 export async function withFormFields(request: Request, fields: Record<string, string>): Promise<Request> {
   // The old request is replaced, so its body is read, not cloned.
-  const params = new URLSearchParams(request.body ? await request.text() : "");
-  for (const [k, v] of Object.entries(fields)) params.set(k, v);
+  const body = withFields(request.body ? await request.text() : "", fields);
   const headers = new Headers(request.headers);
   headers.set("content-type", FORM);
-  return rebuild(request, request.url, { method: request.method, headers, body: params.toString() });
+  return rebuild(request, request.url, { method: request.method, headers, body });
 }
 
 /** The request with `fields` added to its query string. */
 export function withQueryFields(request: Request, fields: Record<string, string>): Request {
   const url = new URL(request.url);
-  for (const [k, v] of Object.entries(fields)) url.searchParams.set(k, v);
+  url.search = withFields(url.search, fields);
   return rebuild(request, url, { method: request.method, headers: request.headers, body: request.body });
 }
 

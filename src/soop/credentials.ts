@@ -2,7 +2,7 @@
 // headers. Which operation gets which field, and where, is read from the operation index (the spec's x-internal
 // fields), so adding an operation to the spec is enough.
 import type { Middleware } from "openapi-fetch";
-import { operationLookup, withFormFields, withQueryFields } from "../core/form.js";
+import { operationLookup, withFields, withFormFields, withQueryFields } from "../core/form.js";
 import type { Finish } from "../core/client.js";
 import type { OperationIndex, OperationMeta } from "../core/operation.js";
 
@@ -58,14 +58,7 @@ export function fieldCredentials(operations: OperationIndex, sources: Credential
       if (!meta) return undefined;
       if (!meta.credentials.length) return {}; // nothing to add: built complete as it is
       const { query, body } = await fieldsOf(id, meta);
-      const add = (fields: Record<string, string>) =>
-        Object.keys(fields).length
-          ? (text: string) => {
-              const params = new URLSearchParams(text);
-              for (const [k, v] of Object.entries(fields)) params.set(k, v);
-              return params.toString();
-            }
-          : undefined;
+      const add = (fields: Record<string, string>) => (Object.keys(fields).length ? (text: string) => withFields(text, fields) : undefined);
       return { query: add(query), form: add(body) };
     },
   };
