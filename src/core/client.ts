@@ -9,7 +9,7 @@ import type { OperationIndex, OperationMeta } from "./operation.js";
 import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
 import { resolveRetryPolicy } from "./retry.js";
-import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
+import { FIRST_ATTEMPT, PlannedRequest, type FirstAttempt } from "./request.js";
 import { bufferedText, createTransport, type Limiter } from "./transport.js";
 import { validateCall } from "./validate-call.js";
 import type { ValidatorIndex } from "./validate.js";
@@ -135,8 +135,12 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
   // Named operations whose credentials `finish` adds go through this one (see ProviderHooks.finishedMiddleware).
-  const plain = () => createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
+  const plain = (planned?: boolean) =>
+    createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers, ...(planned ? { Request: PlannedRequest as never } : {}) });
   const finished = hooks.finish ? plain() : undefined;
+  // ...and through this one while no middleware at all would see them (none of the app's, none per call): its
+  // "Request" is only the URL and init fetch takes (PlannedRequest). It never gets middleware.
+  const planned = finished ? plain(true) : undefined;
   const extra = hooks.finishedMiddleware;
   const finishedWith = finished && extra ? plain() : undefined;
   finishedWith?.use(...extra!.middleware);
@@ -239,7 +243,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const toSearch = finish?.query;
     if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
     if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
-    const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : finished;
+    const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : added.size === 0 && init.middleware === undefined ? planned! : finished;
     const result: Outcome = await through.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
     return handover && result.response.ok ? { data: await successBody(result.response, meta.method), response: result.response } : result;
   }

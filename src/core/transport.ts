@@ -3,7 +3,7 @@
 // share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
 import { TransportError, abortedError } from "./errors.js";
 import { logError, logRequest, logResponse, type Logger } from "./logger.js";
-import { firstAttemptOf, type FirstAttempt } from "./request.js";
+import { PlannedRequest, firstAttemptOf, type FirstAttempt } from "./request.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import type { Redactor } from "./redact.js";
 import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy } from "./retry.js";
@@ -69,7 +69,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
 
   // A named operation says which it is (FirstAttempt.operation); only the wire layer's requests are traced back
   // from their URL.
-  function routeOf(request: Request, owned: FirstAttempt | undefined): Found | undefined {
+  function routeOf(request: Request | PlannedRequest, owned: FirstAttempt | undefined): Found | undefined {
     const id = owned?.operation;
     if (id !== undefined && Object.hasOwn(cfg.operations, id)) return { id, meta: cfg.operations[id]! };
     const pathname = new URL(request.url).pathname;
@@ -77,11 +77,14 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
   }
 
   return async function transport(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const original = input instanceof Request && !init ? input : new Request(input, init);
+    const original = (input instanceof Request || input instanceof PlannedRequest) && !init ? input : new Request(input, init);
     return send(original);
   };
 
-  async function send(original: Request): Promise<Response> {
+  async function send(original: Request | PlannedRequest): Promise<Response> {
+    // A named operation no middleware sees comes as the URL and init fetch takes (see PlannedRequest): every
+    // attempt sends them as they are, its body included (a string or form data, readable again, never a stream).
+    const planned = original instanceof PlannedRequest ? original : undefined;
     // A named operation hands over its first attempt's controller (see firstAttempt): that Request can go out
     // as it is instead of being copied, and the caller's own signal is the one that means "aborted".
     const owned = firstAttemptOf(original);
@@ -90,11 +93,11 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
     // A named operation called without a signal has none to follow (undefined: nothing can abort it but its own
     // limits). No stand-in signal is made for it: each AbortSignal costs Node's fetch path several microseconds.
-    const userSignal: AbortSignal | undefined = owned ? owned.caller : original.signal;
+    const userSignal: AbortSignal | undefined = owned ? owned.caller : (original as Request).signal;
     const deadline = owned ? (owned.deadline ??= Date.now() + cfg.deadlineMs) : Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
-    let spare = retry && original.body ? original.clone() : undefined;
-    let next: Request = original;
+    let spare = retry && !planned && (original as Request).body ? (original as Request).clone() : undefined;
+    let next = original as Request;
 
     for (let attempt = 0; ; attempt++) {
       if (userSignal?.aborted) throw aborted(op, userSignal.reason);
@@ -142,11 +145,18 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       // collected mid-flight, and then neither the timeout nor the caller's abort reaches it. `sending` is read
       // again after the fetch (logging, the error path), which keeps it alive until the attempt settles;
       // test/reliability/src-fixes.test.ts ("bug 1") hangs if an attempt's Request is held by nothing else.
-      const sending = reuse ? current : new Request(current, { signal: controller.signal });
+      const sending = planned ? undefined : reuse ? current : new Request(current, { signal: controller.signal });
+      // The log shows the request exactly as sent: a planned one is built as a Request only for the logger. (Read
+      // after the fetch, `shown` also keeps `sending` alive: see above.)
+      const shown = planned && cfg.logger ? new Request(planned.url, planned.init) : sending;
       const exchange = async (): Promise<Response> => {
-        if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, sending, attempt + 1);
-        const sent = await (reuse ? fetchOnce(sending, { signal: controller.signal }) : fetchOnce(sending));
-        if (cfg.logger) logResponse(cfg.logger, cfg.redactor, sending, sent, attempt + 1);
+        if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, shown!, attempt + 1);
+        const sent = await (planned
+          ? fetchOnce(planned.url, { ...planned.init, signal: controller.signal })
+          : reuse
+            ? fetchOnce(sending!, { signal: controller.signal })
+            : fetchOnce(sending!));
+        if (cfg.logger) logResponse(cfg.logger, cfg.redactor, shown!, sent, attempt + 1);
         const bytes = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
         // The whole body is read inside the attempt either way, so the timeout and the retries cover it. A named
         // operation reads a success from these bytes (bufferedText): the Response it came in can be handed over
@@ -154,7 +164,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
         return owned?.handover && sent.ok ? keep(sent, bytes) : copy(sent, bytes);
       };
       try {
-        response = reuse
+        response = reuse || planned
           ? await Promise.race([exchange(), new Promise<never>((_, reject) => void (stop = reject))])
           : await exchange();
       } catch (error) {
@@ -165,7 +175,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
             ? fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`)
             : fail(op, "timeout", `no complete answer within ${cfg.timeoutMs} ms`);
         } else failure = fail(op, "network", `the request failed: ${describe(error)}`, error);
-        if (cfg.logger) logError(cfg.logger, cfg.redactor, sending, failure, attempt + 1);
+        if (cfg.logger) logError(cfg.logger, cfg.redactor, shown!, failure, attempt + 1);
       } finally {
         clearTimeout(timer);
         userSignal?.removeEventListener("abort", onAbort);

@@ -268,7 +268,7 @@ describe("createArctosClient: re-login after a dead token", () => {
     const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const signal = init?.signal ?? (input as Request).signal;
       if (signal?.aborted) throw new DOMException("This operation was aborted", "AbortError");
-      if (new URL((input as Request).url).pathname === "/api/auth/check" && ++checks === 1) {
+      if (new URL(input instanceof Request ? input.url : String(input)).pathname === "/api/auth/check" && ++checks === 1) {
         return new Promise<Response>((_, reject) => signal!.addEventListener("abort", () => reject(signal!.reason), { once: true }));
       }
       return inner(input, init);

@@ -271,8 +271,8 @@ describe("a made-up provider with `finish` (which client a named call goes throu
   it("a form operation called without a body sends none (finish writes no form text here)", async () => {
     const bodies: (ReadableStream | null)[] = [];
     const { c } = create(() => json({ a: 1 }), "full", {
-      fetch: async (input: RequestInfo | URL) => {
-        bodies.push((input as Request).body);
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        bodies.push(input instanceof Request ? input.body : ((init?.body ?? null) as ReadableStream | null));
         return json({ a: 1 });
       },
     });
@@ -362,11 +362,12 @@ describe("a made-up provider with `finish` (which client a named call goes throu
   });
 
   describe("the caller's signal in the Request", () => {
-    // A fetch that records the Request it is handed (its own signal) and waits for the attempt's signal.
+    // A fetch that records what it is handed (a Request and its own signal, or a URL) and waits for the attempt's signal.
     const hanging = (caller: AbortController, reason: Error) => {
       const requests: Request[] = [];
       const fetch = (input: RequestInfo | URL, init?: RequestInit) => {
         requests.push(input as Request);
+        inits.push(init);
         const signal = init?.signal ?? (input as Request).signal;
         caller.abort(reason);
         return new Promise<Response>((_, reject) => {
@@ -376,7 +377,9 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       };
       return { fetch, requests };
     };
+    const inits: (RequestInit | undefined)[] = [];
     const run = async (setup: (c: Loose) => Record<string, unknown>, extra: object = {}) => {
+      inits.length = 0;
       const caller = new AbortController();
       const reason = new Error("caller gave up");
       const { fetch, requests } = hanging(caller, reason);
@@ -389,9 +392,11 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       return { request: requests[0]!, reason };
     };
 
-    it("without app middleware none goes into the Request (the transport passes it beside)", async () => {
-      const { request } = await run(() => ({}));
-      expect(request.signal.aborted).toBe(false);
+    it("without app middleware no Request is built: fetch gets the URL and an init with the attempt's signal, which the abort reaches", async () => {
+      const { request, reason } = await run(() => ({}));
+      expect(request).toBe("https://api.example.test/thing?token=F");
+      expect([inits[0]?.method, inits[0]?.signal?.aborted, inits[0]?.signal?.reason]).toEqual(["GET", true, reason]);
+      expect(inits[0]).not.toHaveProperty("streamspecFirstAttempt");
     });
 
     it("with an app middleware registered, the Request's own signal follows the caller's", async () => {

@@ -415,19 +415,41 @@ describe("logger", () => {
 });
 
 describe("first attempt", () => {
-  it("a named operation's first attempt is openapi-fetch's own Request, not a copy; a retry sends a copy", async () => {
+  it("a named operation without middleware builds no Request: every attempt is fetch(url, init), on its own signal", async () => {
+    const seen: [unknown, string | undefined, string | null, AbortSignal | undefined | null, boolean][] = [];
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push([typeof input, init?.method, new Headers(init?.headers).get("authorization")?.slice(0, 6) ?? null, init?.signal, FIRST_ATTEMPT in (init ?? {})]);
+      return seen.length === 1 ? json({}, 503) : ok204();
+    }) as unknown as typeof globalThis.fetch;
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast });
+    await del(c);
+    expect(seen.map(([type, method, auth, , marked]) => [type, method, auth, marked])).toEqual([
+      ["string", "DELETE", "Basic ", false],
+      ["string", "DELETE", "Basic ", false],
+    ]);
+    // One signal per attempt, neither aborted by the other's end.
+    expect(seen[0]![3]).toBeInstanceOf(AbortSignal);
+    expect(seen[1]![3]).toBeInstanceOf(AbortSignal);
+    expect(seen[0]![3]).not.toBe(seen[1]![3]);
+  });
+
+  it("with an app middleware, a named operation's first attempt is openapi-fetch's own Request, not a copy; a retry sends a copy", async () => {
     const seen: boolean[] = [];
     const fetch = (async (input: Request) => {
       seen.push(FIRST_ATTEMPT in input);
       return seen.length === 1 ? json({}, 503) : ok204();
     }) as unknown as typeof globalThis.fetch;
     const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast });
+    c.use({ onRequest: () => undefined });
     await del(c);
     expect(seen).toEqual([true, false]);
   });
 
   it("the first attempt's timeout still reads as a timeout, and the caller's abort as an abort", async () => {
-    const hang = ((input: Request) => new Promise((_, reject) => input.signal.addEventListener("abort", () => reject(input.signal.reason)))) as unknown as typeof globalThis.fetch;
+    const hang = ((input: Request, init?: RequestInit) => {
+      const signal = init?.signal ?? input.signal;
+      return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+    }) as unknown as typeof globalThis.fetch;
     const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch: hang, timeoutMs: 30, retry: false });
     expect(await caught(() => login(c))).toMatchObject({ reason: "timeout" });
     const controller = new AbortController();
