@@ -149,25 +149,23 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
 
   // The named operations get the same two headers while openapi-fetch builds their Request (ProviderHooks.finish),
   // and their re-login in `again`: no middleware runs for them, and nothing of the Request is kept for a repeat.
-  async function finish(_: string, meta: OperationMeta): Promise<Finish> {
+  // Both answer at once when nothing needs waiting for (a fresh token in hand; an answer that is no dead-token code):
+  // a Promise costs every call a turn of the microtask queue.
+  function finish(_: string, meta: OperationMeta): Finish | Promise<Finish> {
     const headers: Record<string, string> = {};
-    let credential: string | undefined;
     const key = meta.credentials.find(inHeader);
     if (key) headers[(key as { name: string }).name] = licenseKey ?? noLicenseKey();
-    if (meta.credentials.some((c) => c.kind === "bearer")) {
-      credential = (await keeper.get()).accessToken;
-      headers.Authorization = `Bearer ${credential}`;
-    }
-    return { headers, credential };
+    if (!meta.credentials.some((c) => c.kind === "bearer")) return { headers };
+    const token = keeper.current();
+    return keeper.isFresh(token) ? withBearer(headers, token.accessToken) : keeper.get().then((t) => withBearer(headers, t.accessToken));
   }
-  async function again(_: string, body: unknown, response: Response, sent: Finish): Promise<Finish | undefined> {
+  function again(_: string, body: unknown, response: Response, sent: Finish): Finish | undefined | Promise<Finish> {
     if (sent.credential === undefined) return undefined;
     // A caller's parseAs other than "json" leaves the body unparsed (text, Blob, stream…): the dead-token code is
     // read from the bytes the transport kept all the same.
     const parsed = isPlainObject(body) ? body : jsonOrUndefined(bufferedText(response) ?? (typeof body === "string" ? body : ""));
     if (!deadToken(parsed, response.status)) return undefined;
-    const fresh = (await keeper.renew(sent.credential)).accessToken;
-    return { headers: { ...sent.headers, Authorization: `Bearer ${fresh}` }, credential: fresh };
+    return keeper.renew(sent.credential).then((t) => withBearer(sent.headers!, t.accessToken));
   }
 
   const wire = createProviderClient<Paths, Operations, OperationId>(
@@ -180,6 +178,11 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     token: () => keeper.current()?.accessToken,
   });
   return client;
+}
+
+/** `headers` with the Bearer token over them, remembering the token for `again`. */
+function withBearer(headers: Readonly<Record<string, string>>, credential: string): Finish {
+  return { headers: { ...headers, Authorization: `Bearer ${credential}` }, credential };
 }
 
 /** The spec's apiKey scheme in a header (arc-license-key). */

@@ -55,7 +55,7 @@ export interface ProviderHooks {
    * The repeat is not read again, so a second rejection reaches the caller instead of looping. Openapi-fetch builds
    * the repeat from the same arguments, so no copy of the first Request is kept. Undefined: answers are final.
    */
-  again?(operationId: string, body: unknown, response: Response, sent: Finish): Promise<Finish | undefined>;
+  again?(operationId: string, body: unknown, response: Response, sent: Finish): Finish | undefined | Promise<Finish | undefined>;
   /** Form encoding (core/form.ts formSupport): required when the spec has form operations, or `finish` writes form text. */
   form?: FormSupport;
 }
@@ -203,7 +203,8 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       // One record for every send of this call: a repeat after a re-login keeps the call's deadline.
       const first: FirstAttempt = { controller: link, caller: callerSignal, operation: id, handover };
       result = await send(meta, init, finish, first);
-      const fresh = finish && hooks.again ? await untilAborted(hooks.again(id, result.response.ok ? result.data : result.error, result.response, finish), callerSignal, id) : undefined;
+      const renewing = finish && hooks.again ? hooks.again(id, result.response.ok ? result.data : result.error, result.response, finish) : undefined;
+      const fresh = renewing instanceof Promise ? await untilAborted(renewing, callerSignal, id) : renewing;
       if (fresh) result = await send(meta, init, fresh, first);
     } catch (error) {
       throw thrownError({ provider, operation: id, redactor }, error);
