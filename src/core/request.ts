@@ -43,7 +43,7 @@ export class PlannedRequest {
     { [FIRST_ATTEMPT]: _, ...init }: RequestInit & { [FIRST_ATTEMPT]?: FirstAttempt },
   ) {
     this.init = init;
-    this.method = init.method ?? "GET";
+    this.method = init.method!; // openapi-fetch always sets it (upper case)
   }
 }
 
