@@ -11,6 +11,7 @@ import { createProviderClient, thrownError, type ProviderHooks } from "../../src
 import { FORM, formSupport } from "../../src/core/form.js";
 import type { OperationIndex, OperationMeta } from "../../src/core/operation.js";
 import { Redactor } from "../../src/core/redact.js";
+import type { LogEvent } from "../../src/core/logger.js";
 import { json, recordingFetch } from "../helpers/fetch.js";
 import { caught } from "../helpers/secrets.js";
 
@@ -207,8 +208,9 @@ describe("a made-up provider with `finish` (which client a named call goes throu
     headThing: { method: "HEAD", path: "/thing", retrySafe: true, credentials: [], params: {}, responses: { "200": [] } },
     emptyThing: { method: "GET", path: "/empty", retrySafe: true, credentials: [], params: {}, responses: { "200": [], "204": [] } },
     jsonpThing: { method: "GET", path: "/jsonp", retrySafe: true, credentials: [], params: {}, responses: json200 },
+    syncThing: { method: "PUT", path: "/sync", retrySafe: true, credentials: [], params: {}, body: { contentType: "application/json", required: true }, responses: json200 },
   };
-  type Ids = "getThing" | "postThing" | "formThing" | "headThing" | "emptyThing" | "jsonpThing";
+  type Ids = "getThing" | "postThing" | "formThing" | "headThing" | "emptyThing" | "jsonpThing" | "syncThing";
   type Loose = Record<Ids, (init?: Record<string, unknown>) => Promise<unknown>> & {
     use(...m: Middleware[]): void;
     eject(...m: Middleware[]): void;
@@ -358,6 +360,46 @@ describe("a made-up provider with `finish` (which client a named call goes throu
     it("parseAs other than json is honoured: the body is read as the caller asked", async () => {
       const { c } = create(() => json({ a: 1 }));
       await expect(c.getThing({ parseAs: "text" })).resolves.toBe('{"a":1}');
+    });
+  });
+
+  describe("a named call no middleware sees (fetch(url, init), no Request built)", () => {
+    const retry = { maxRetries: 2, baseDelayMs: 1, random: () => 0 };
+
+    it("every attempt of a retry-safe call sends the same URL, headers and body, each on its own signal", async () => {
+      const seen: { input: unknown; init?: RequestInit }[] = [];
+      const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+        seen.push({ input, init });
+        return seen.length < 3 ? json({}, 503) : json({ a: 1 });
+      };
+      const { c } = create(() => json({}), "finish", { fetch, retry });
+      await expect(c.syncThing({ body: { n: 1, s: "é" }, headers: { "X-Caller": "yes" } })).resolves.toEqual({ a: 1 });
+      expect(seen.map(({ input, init }) => [input, init?.method, init?.body, new Headers(init?.headers).get("x-cred"), new Headers(init?.headers).get("x-caller")])).toEqual(
+        Array.from({ length: 3 }, () => ["https://api.example.test/sync?token=F", "PUT", '{"n":1,"s":"é"}', "finish", "yes"]),
+      );
+      const signals = seen.map(({ init }) => init?.signal);
+      expect(new Set(signals).size).toBe(3);
+      expect(signals.every((signal) => signal instanceof AbortSignal && !signal.aborted)).toBe(true);
+    });
+
+    it("the log shows each attempt as sent: method, URL, headers and body", async () => {
+      const events: LogEvent[] = [];
+      const fetch = async () => (events.length < 2 ? json({}, 503) : json({ a: 1 }));
+      const { c } = create(() => json({}), "finish", { fetch, retry, logger: (e: LogEvent) => events.push(e) });
+      await c.syncThing({ body: { n: 1 } });
+      expect(events.filter((e) => e.type === "request")).toEqual([
+        { type: "request", attempt: 1, method: "PUT", url: "https://api.example.test/sync?token=[REDACTED]", headers: { "content-type": "application/json", "x-cred": "finish" }, body: '{"n":1}' },
+        { type: "request", attempt: 2, method: "PUT", url: "https://api.example.test/sync?token=[REDACTED]", headers: { "content-type": "application/json", "x-cred": "finish" }, body: '{"n":1}' },
+      ]);
+      expect(events.filter((e) => e.type === "response").map((e) => (e as { status: number }).status)).toEqual([503, 200]);
+    });
+
+    it("a fetch that ignores the signal is not waited for past the timeout, on a retry either", async () => {
+      let sent = 0;
+      const fetch = () => (++sent === 1 ? Promise.resolve(json({}, 503)) : new Promise<Response>(() => {}));
+      const { c } = create(() => json({}), "finish", { fetch, retry, timeoutMs: 30 });
+      expect(await caught(() => c.syncThing({ body: {} }))).toMatchObject({ name: "TransportError", reason: "timeout" });
+      expect(sent).toBe(3);
     });
   });
 
