@@ -86,10 +86,9 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): Slidi
     waiter.reject(reason);
   }
 
-  return {
+  return signalOptional({
     limit,
     intervalMs,
-    signalOptional: true,
     get pending() {
       return queue.length;
     },
@@ -113,5 +112,14 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): Slidi
         schedule(t);
       });
     },
-  };
+  });
+}
+
+/**
+ * Marks one of streamspec's own limiters as taking a call without a signal (Limiter.signalOptional). The mark is
+ * not enumerable, so an app's limiter made by spreading one of ours (`{ ...limiter, acquire }`) does not inherit it
+ * and its `acquire` is always handed a signal, as the README promises.
+ */
+export function signalOptional<T extends object>(limiter: T): T & { readonly signalOptional: true } {
+  return Object.defineProperty(limiter, "signalOptional", { value: true }) as T & { readonly signalOptional: true };
 }

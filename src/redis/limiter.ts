@@ -5,7 +5,7 @@
 // a slices/(slices+1) share of the budget: 10/11 for Polyv's 1500 per 10 s).
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ConfigError } from "../core/errors.js";
-import { createSlidingWindowLimiter } from "../core/limiter.js";
+import { createSlidingWindowLimiter, signalOptional } from "../core/limiter.js";
 import type { Limiter } from "../core/transport.js";
 import { isIORedis, type RedisClientLike } from "./commands.js";
 
@@ -94,10 +94,9 @@ export function sharedLimiter(ctx: Context, options: SharedLimiterOptions): Limi
     });
   }
 
-  return {
+  return signalOptional({
     perSlice,
     sliceMs,
-    signalOptional: true,
     async acquire(signal?: AbortSignal): Promise<void> {
       for (;;) {
         if (signal?.aborted) throw signal.reason;
@@ -124,5 +123,5 @@ export function sharedLimiter(ctx: Context, options: SharedLimiterOptions): Limi
         return (local ??= createSlidingWindowLimiter({ limit: localLimit, intervalMs })).acquire(signal);
       }
     },
-  };
+  });
 }

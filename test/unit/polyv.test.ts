@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPolyvClient, signPolyvParams, type PolyvOptions } from "../../src/polyv/index.js";
 import { sharedPolyvLimiter } from "../../src/polyv/rate-limit.js";
+import { createSlidingWindowLimiter } from "../../src/core/limiter.js";
 import { ConfigError, ProviderError, TransportError, ValidationError } from "../../src/index.js";
 import { json, recordingFetch, type Recorded } from "../helpers/fetch.js";
 import { caught, expectNoSecrets } from "../helpers/secrets.js";
@@ -450,6 +451,16 @@ describe("createPolyvClient: rate limit", () => {
     const off = make({ rateLimit: false });
     await off.c.saveViewerCustomFieldValues({ body: values });
     expect(acquire).not.toHaveBeenCalled();
+  });
+
+  it("a limiter spread from streamspec's own ({ ...limiter, acquire }) is the app's: its acquire always gets a signal", async () => {
+    const own = createSlidingWindowLimiter({ limit: 100, intervalMs: 1000 });
+    expect(own.signalOptional).toBe(true);
+    const spread = { ...own, acquire: vi.fn(async (signal?: AbortSignal) => own.acquire(signal)) };
+    expect("signalOptional" in spread).toBe(false);
+    const { c } = make({ rateLimit: spread });
+    await c.saveViewerCustomFieldValues({ body: values });
+    expect(spread.acquire.mock.calls[0]![0]).toBeInstanceOf(AbortSignal);
   });
 
   it("queues a call over its own { limit, intervalMs } instead of failing, and an abort while queued rejects", async () => {
