@@ -341,6 +341,17 @@ describe("createArctosClient: re-login after a dead token", () => {
     expect(data).toEqual(claims);
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
   });
+
+  it("the wire layer reads the dead-token code from an answer an app middleware made (not the transport's)", async () => {
+    const fetch = arctos();
+    const c = make(fetch);
+    let replaced = 0;
+    // Runs before the re-login middleware on the way back: its Response has no bytes kept by the transport.
+    c.use({ onResponse: ({ request, response }) => (new URL(request.url).pathname === "/api/auth/check" && replaced++ === 0 ? dead(1404) : response) });
+    const { data, response } = await c.POST("/api/auth/check", {});
+    expect([response.status, data]).toEqual([200, claims]);
+    expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
+  });
 });
 
 describe("createArctosClient: answers", () => {

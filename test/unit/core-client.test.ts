@@ -420,16 +420,16 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       return { fetch, requests };
     };
     const inits: (RequestInit | undefined)[] = [];
-    const run = async (setup: (c: Loose) => Record<string, unknown>, extra: object = {}) => {
+    const run = async (setup: (c: Loose) => Record<string, unknown>, extra: object = {}, operation: "getThing" | "jsonpThing" = "getThing") => {
       inits.length = 0;
       const caller = new AbortController();
       const reason = new Error("caller gave up");
       const { fetch, requests } = hanging(caller, reason);
       const { c } = create(() => json({}), "full", { fetch, timeoutMs: 2000, ...extra });
       const init = setup(c);
-      const err = await caught(() => c.getThing({ ...init, signal: caller.signal }));
+      const err = await caught(() => c[operation]({ ...init, signal: caller.signal }));
       expect(err).toBeInstanceOf(TransportError);
-      expect(err).toMatchObject({ reason: "aborted", message: "madeup.getThing: the request was aborted" });
+      expect(err).toMatchObject({ reason: "aborted", message: `madeup.${operation}: the request was aborted` });
       expect(requests).toHaveLength(1);
       return { request: requests[0]!, reason };
     };
@@ -441,9 +441,17 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       expect(inits[0]).not.toHaveProperty("streamspecFirstAttempt");
     });
 
-    it("with an app middleware registered, the Request's own signal follows the caller's", async () => {
+    it("with an app middleware registered, the Request's own signal follows the caller's, and the attempt's goes beside it", async () => {
       const { request, reason } = await run((c) => (c.use({ onRequest: () => undefined }), {}));
       expect([request.signal.aborted, request.signal.reason]).toEqual([true, reason]);
+      expect([inits[0]?.signal?.aborted, inits[0]?.signal?.reason]).toEqual([true, reason]);
+    });
+
+    it("through the provider's own extra middleware (finishedMiddleware) none goes into the Request: the attempt's goes beside it", async () => {
+      const { request, reason } = await run(() => ({}), {}, "jsonpThing");
+      expect(request).toBeInstanceOf(Request);
+      expect(request.signal.aborted).toBe(false);
+      expect([inits[0]?.signal?.aborted, inits[0]?.signal?.reason]).toEqual([true, reason]);
     });
 
     it("with a per-call middleware, the Request's own signal follows the caller's", async () => {
