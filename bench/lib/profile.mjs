@@ -19,6 +19,7 @@ if (child === "--child") {
   const { createStubFetch } = await import("./stub-fetch.mjs");
   const def = CASES[provider];
   const stub = createStubFetch(ROUTES);
+  globalThis.fetch = stub.fetch; // the platform's fetch here, as in the stub section (overhead.mjs)
   const v = await def.create({ fetch: stub.fetch, baseUrl: def.defaultBaseUrl });
   stub.fix(def.path);
   const t = performance.now();

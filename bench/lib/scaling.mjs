@@ -14,6 +14,7 @@ export const VARIANTS = ["sdk", "wire", "bare"];
 export async function run({ rounds, budgetMs, warmupMs }) {
   const def = CASES.polyv;
   const stub = createStubFetch(ROUTES);
+  globalThis.fetch = stub.fetch; // the platform's fetch here, as in the stub section (overhead.mjs)
   stub.fix(def.path);
   const all = {};
   for (const items of SIZES) {

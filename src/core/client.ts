@@ -139,8 +139,11 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers, ...(planned ? { Request: PlannedRequest as never } : {}) });
   const finished = hooks.finish ? plain() : undefined;
   // ...and through this one while no middleware at all would see them (none of the app's, none per call): its
-  // "Request" is only the URL and init fetch takes (PlannedRequest). It never gets middleware.
-  const planned = finished ? plain(true) : undefined;
+  // "Request" is only the URL and init fetch takes (PlannedRequest). It never gets middleware. Only the platform's
+  // fetch is called so (as fetch(url, init), which every fetch takes): a fetch the app passes may be a wrapper
+  // written for openapi-fetch, which only ever calls fetch(request), so it is always handed a Request.
+  const platformFetch = options.fetch === undefined || options.fetch === globalThis.fetch;
+  const planned = finished && platformFetch ? plain(true) : undefined;
   const extra = hooks.finishedMiddleware;
   const finishedWith = finished && extra ? plain() : undefined;
   finishedWith?.use(...extra!.middleware);
@@ -151,21 +154,27 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
   // Middleware the app adds may read response bodies: while any that can is registered, the named operations
   // leave every Response readable (see `handover` in call()).
-  const readers = new Set<Middleware>();
+  const readers: Middleware[] = [];
   // Middleware the app adds may also replace a Request (losing what the transport knows of the call): while any
   // is registered, the caller's signal goes into the Request too, as it would without the transport's help.
-  const added = new Set<Middleware>();
+  // Lists, not sets: openapi-fetch keeps a middleware registered twice twice, and `eject` removes one of them.
+  const added: Middleware[] = [];
   const { use, eject } = wire;
   wire.use = (...more) => {
-    for (const m of more) added.add(m);
-    for (const m of more) if (m && typeof m === "object" && "onResponse" in m) readers.add(m);
-    use(...more);
+    use(...more); // refuses what is not a middleware, before anything is recorded
     finished?.use(...more);
     finishedWith?.use(...more);
+    for (const m of more) {
+      if (!m) continue; // openapi-fetch skips these too
+      added.push(m);
+      if ("onResponse" in m) readers.push(m);
+    }
   };
   wire.eject = (...removed) => {
-    for (const m of removed) readers.delete(m);
-    for (const m of removed) added.delete(m);
+    for (const m of removed) {
+      removeOne(readers, m);
+      removeOne(added, m);
+    }
     eject(...removed);
     finished?.eject(...removed);
     finishedWith?.eject(...removed);
@@ -192,7 +201,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     else callerSignal?.addEventListener("abort", follow, { once: true });
     // The transport reads every body whole (its limits cover the read); a success is parsed here from the bytes it
     // kept instead of from a copy of the Response (openapi-fetch leaves the body alone with parseAs "stream").
-    const handover = readers.size === 0 && init.middleware === undefined && (init.parseAs ?? "json") === "json";
+    const handover = readers.length === 0 && init.middleware === undefined && (init.parseAs ?? "json") === "json";
     let result: Outcome;
     try {
       // A caller's own serialisers are left alone, and so is the middleware's way of adding credentials. What
@@ -219,7 +228,10 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     if (!signal) return promise;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(abortedError({ provider, operation: id, redactor }, signal.reason));
-      if (signal.aborted) return onAbort();
+      if (signal.aborted) {
+        promise.catch(() => {}); // the shared work's failure is for whoever else waits for it, never unhandled
+        return onAbort();
+      }
       signal.addEventListener("abort", onAbort, { once: true });
       promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
@@ -230,7 +242,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const { controller: link, operation: id, handover } = first;
     // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
     // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
-    const inRequest = added.size > 0 || init.middleware !== undefined ? link.signal : undefined;
+    const inRequest = added.length > 0 || init.middleware !== undefined ? link.signal : undefined;
     const fetchInit: CallInit = { ...init, signal: inRequest, [FIRST_ATTEMPT]: first };
     if (handover) fetchInit.parseAs = "stream";
     const toText = finish?.form;
@@ -244,7 +256,9 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const toSearch = finish?.query;
     if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
     if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
-    const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : added.size === 0 && init.middleware === undefined ? planned! : finished;
+    // A per-call fetch or Request class would be handed openapi-fetch's "Request", so only a Request will do there.
+    const unseen = planned && added.length === 0 && init.middleware === undefined && init.fetch === undefined && init.Request === undefined;
+    const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : unseen ? planned : finished;
     const result: Outcome = await through.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
     return handover && result.response.ok ? { data: await successBody(result.response, meta.method), response: result.response } : result;
   }
@@ -264,6 +278,12 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   }
 
   return Object.assign(wire, methods) as unknown as ProviderClient<Paths, Ops, Ids>;
+}
+
+/** Removes one occurrence of `m`, as openapi-fetch's `eject` does. */
+function removeOne(list: Middleware[], m: Middleware): void {
+  const i = list.indexOf(m);
+  if (i !== -1) list.splice(i, 1);
 }
 
 /** The caller's headers (an object or a Headers) with `set` set over them: later wins, case-insensitively, as in openapi-fetch. */

@@ -21,11 +21,11 @@ export async function logRequest(log: Logger, redactor: Redactor, request: Reque
   log({ type: "request", attempt, method: request.method, url: redactor.url(request.url), headers: redactor.headers(request.headers), body });
 }
 
-export function logResponse(log: Logger, redactor: Redactor, request: Request, response: Response, attempt: number): void {
+export function logResponse(log: Logger, redactor: Redactor, request: Pick<Request, "method" | "url">, response: Response, attempt: number): void {
   log({ type: "response", attempt, method: request.method, url: redactor.url(request.url), status: response.status, headers: redactor.headers(response.headers) });
 }
 
-export function logError(log: Logger, redactor: Redactor, request: Request, error: Error, attempt: number): void {
+export function logError(log: Logger, redactor: Redactor, request: Pick<Request, "method" | "url">, error: Error, attempt: number): void {
   log({ type: "error", attempt, method: request.method, url: redactor.url(request.url), error: redactor.text(`${error.name}: ${error.message}`) });
 }
 

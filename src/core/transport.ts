@@ -97,6 +97,9 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     const deadline = owned ? (owned.deadline ??= Date.now() + cfg.deadlineMs) : Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
     let spare = retry && !planned && (original as Request).body ? (original as Request).clone() : undefined;
+    // A planned request's body is sent again as it is; its headers are copied first, since a fetch wrapper may
+    // change the Headers it is handed: every retry gets a fresh copy of these.
+    const headers = retry && planned ? new Headers(planned.init.headers) : undefined;
     let next = original as Request;
 
     for (let attempt = 0; ; attempt++) {
@@ -146,17 +149,18 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       // again after the fetch (logging, the error path), which keeps it alive until the attempt settles;
       // test/reliability/src-fixes.test.ts ("bug 1") hangs if an attempt's Request is held by nothing else.
       const sending = planned ? undefined : reuse ? current : new Request(current, { signal: controller.signal });
-      // The log shows the request exactly as sent: a planned one is built as a Request only for the logger. (Read
-      // after the fetch, `shown` also keeps `sending` alive: see above.)
-      const shown = planned && cfg.logger ? new Request(planned.url, planned.init) : sending;
+      // What the log shows of the request (exactly as sent); read after the fetch, it also keeps `sending` alive
+      // (see above). A planned request is built as a Request only for the logger, inside the attempt: an init that
+      // Request refuses then fails the attempt like fetch would, with the timer and listener cleared.
+      let shown: Pick<Request, "method" | "url"> = (sending ?? planned)!;
       const exchange = async (): Promise<Response> => {
-        if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, shown!, attempt + 1);
+        if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, (shown = sending ?? new Request(planned!.url, planned!.init)), attempt + 1);
         const sent = await (planned
-          ? fetchOnce(planned.url, { ...planned.init, signal: controller.signal })
+          ? fetchOnce(planned.url, { ...planned.init, ...(attempt ? { headers: new Headers(headers) } : {}), signal: controller.signal })
           : reuse
             ? fetchOnce(sending!, { signal: controller.signal })
             : fetchOnce(sending!));
-        if (cfg.logger) logResponse(cfg.logger, cfg.redactor, shown!, sent, attempt + 1);
+        if (cfg.logger) logResponse(cfg.logger, cfg.redactor, shown, sent, attempt + 1);
         const bytes = await readBounded(sent, cfg.maxResponseBytes, () => fail(op, "too-large", `the response is larger than ${cfg.maxResponseBytes} bytes`));
         // The whole body is read inside the attempt either way, so the timeout and the retries cover it. A named
         // operation reads a success from these bytes (bufferedText): the Response it came in can be handed over
@@ -175,7 +179,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
             ? fail(op, "deadline", `the overall deadline of ${cfg.deadlineMs} ms passed`)
             : fail(op, "timeout", `no complete answer within ${cfg.timeoutMs} ms`);
         } else failure = fail(op, "network", `the request failed: ${describe(error)}`, error);
-        if (cfg.logger) logError(cfg.logger, cfg.redactor, shown!, failure, attempt + 1);
+        if (cfg.logger) logError(cfg.logger, cfg.redactor, shown, failure, attempt + 1);
       } finally {
         clearTimeout(timer);
         userSignal?.removeEventListener("abort", onAbort);

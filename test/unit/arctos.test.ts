@@ -342,6 +342,21 @@ describe("createArctosClient: re-login after a dead token", () => {
     expect(route(fetch.calls)).toEqual(["code", "login", "check", "code", "login", "check"]);
   });
 
+  it("a call aborted before it starts leaves the login it would have waited for handled, even when that fails", async () => {
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", note);
+    try {
+      const c = createArctosClient({ baseUrl, clientId: "arctos-webapp", getCode: async () => Promise.reject(new Error("no code today")), fetch: arctos() });
+      const err = await caught(() => c.checkAuthToken({ signal: AbortSignal.abort() }));
+      expect(err).toMatchObject({ name: "TransportError", reason: "aborted" });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", note);
+    }
+  });
+
   it("the wire layer reads the dead-token code from an answer an app middleware made (not the transport's)", async () => {
     const fetch = arctos();
     const c = make(fetch);

@@ -2,7 +2,8 @@
 // wire layer throws is worded, what an error status's body and message carry, a caller's signal that is already
 // aborted, and a spec's response range (`2XX`). FlipFlop and Polyv with an injected fetch are the vehicles; a
 // made-up definition covers what no provider's spec has (a range key, a provider without middleware).
-import { describe, expect, it } from "vitest";
+import { getEventListeners } from "node:events";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createFlipFlopClient } from "../../src/flipflop/index.js";
 import { createPolyvClient } from "../../src/polyv/index.js";
 import { ConfigError, ProviderError, TransportError } from "../../src/index.js";
@@ -363,15 +364,18 @@ describe("a made-up provider with `finish` (which client a named call goes throu
     });
   });
 
-  describe("a named call no middleware sees (fetch(url, init), no Request built)", () => {
+  describe("a named call no middleware sees, with the platform's fetch (fetch(url, init), no Request built)", () => {
     const retry = { maxRetries: 2, baseDelayMs: 1, random: () => 0 };
+    afterEach(() => void vi.unstubAllGlobals());
+    // The platform's fetch, replaced as a test double of it is; passing it as `fetch` is the same fetch.
+    const platform = <F extends (...args: never[]) => unknown>(f: F): F => (vi.stubGlobal("fetch", f), f);
 
     it("every attempt of a retry-safe call sends the same URL, headers and body, each on its own signal", async () => {
       const seen: { input: unknown; init?: RequestInit }[] = [];
-      const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const fetch = platform(async (input: RequestInfo | URL, init?: RequestInit) => {
         seen.push({ input, init });
         return seen.length < 3 ? json({}, 503) : json({ a: 1 });
-      };
+      });
       const { c } = create(() => json({}), "finish", { fetch, retry });
       await expect(c.syncThing({ body: { n: 1, s: "é" }, headers: { "X-Caller": "yes" } })).resolves.toEqual({ a: 1 });
       expect(seen.map(({ input, init }) => [input, init?.method, init?.body, new Headers(init?.headers).get("x-cred"), new Headers(init?.headers).get("x-caller")])).toEqual(
@@ -384,7 +388,7 @@ describe("a made-up provider with `finish` (which client a named call goes throu
 
     it("the log shows each attempt as sent: method, URL, headers and body", async () => {
       const events: LogEvent[] = [];
-      const fetch = async () => (events.length < 2 ? json({}, 503) : json({ a: 1 }));
+      const fetch = platform(async () => (events.length < 2 ? json({}, 503) : json({ a: 1 })));
       const { c } = create(() => json({}), "finish", { fetch, retry, logger: (e: LogEvent) => events.push(e) });
       await c.syncThing({ body: { n: 1 } });
       expect(events.filter((e) => e.type === "request")).toEqual([
@@ -396,10 +400,59 @@ describe("a made-up provider with `finish` (which client a named call goes throu
 
     it("a fetch that ignores the signal is not waited for past the timeout, on a retry either", async () => {
       let sent = 0;
-      const fetch = () => (++sent === 1 ? Promise.resolve(json({}, 503)) : new Promise<Response>(() => {}));
+      const fetch = platform(() => (++sent === 1 ? Promise.resolve(json({}, 503)) : new Promise<Response>(() => {})));
       const { c } = create(() => json({}), "finish", { fetch, retry, timeoutMs: 30 });
       expect(await caught(() => c.syncThing({ body: {} }))).toMatchObject({ name: "TransportError", reason: "timeout" });
       expect(sent).toBe(3);
+    });
+
+    it("a retry gets fresh headers, whatever a fetch did to the ones it was handed", async () => {
+      const seen: (string | null)[] = [];
+      const fetch = platform(async (_: RequestInfo | URL, init?: RequestInit) => {
+        (init!.headers as Headers).append("X-Seen", "t");
+        seen.push((init!.headers as Headers).get("x-seen"));
+        return seen.length < 3 ? json({}, 503) : json({ a: 1 });
+      });
+      const { c } = create(() => json({}), "finish", { fetch, retry });
+      await c.syncThing({ body: {} });
+      expect(seen).toEqual(["t", "t", "t"]);
+    });
+
+    it("with a logger, an init that Request refuses fails the call without leaving its timer or listener behind", async () => {
+      const fetch = platform(async () => json({ a: 1 }));
+      const events: LogEvent[] = [];
+      const { c } = create(() => json({}), "finish", { fetch, logger: (e: LogEvent) => events.push(e), timeoutMs: 60_000 });
+      const caller = new AbortController();
+      const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+      const before = timers();
+      const err = await caught(() => c.postThing({ body: {}, cache: "only-if-cached", signal: caller.signal }));
+      expect(err).toMatchObject({ name: "TransportError", reason: "network" });
+      expect(timers()).toBe(before);
+      expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+      expect(events.map((e) => [e.type, "method" in e ? e.method : undefined])).toEqual([["error", "POST"]]);
+    });
+
+    it("a per-call fetch is handed a Request (it is openapi-fetch's to call)", async () => {
+      platform(async () => json({ never: true }));
+      const seen: string[] = [];
+      const own = async (request: Request) => (seen.push(`${request instanceof Request} ${request.method} ${request.url}`), json({ a: 1 }));
+      const { c } = create(() => json({}), "finish", { fetch: globalThis.fetch });
+      await expect(c.postThing({ body: {}, fetch: own })).resolves.toEqual({ a: 1 });
+      expect(seen).toEqual(["true POST https://api.example.test/thing?token=F"]);
+    });
+
+    it("a middleware registered twice and ejected once still sees the named calls", async () => {
+      const fetch = platform(async () => json({ a: 1 }));
+      const { c } = create(() => json({}), "finish", { fetch });
+      const seen: string[] = [];
+      const m: Middleware = { onRequest: ({ request }) => void seen.push(request.method) };
+      c.use(m, m);
+      c.eject(m);
+      await c.getThing();
+      expect(seen).toEqual(["GET"]);
+      c.eject(m);
+      await c.getThing();
+      expect(seen).toEqual(["GET"]);
     });
   });
 
@@ -425,7 +478,10 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       const caller = new AbortController();
       const reason = new Error("caller gave up");
       const { fetch, requests } = hanging(caller, reason);
-      const { c } = create(() => json({}), "full", { fetch, timeoutMs: 2000, ...extra });
+      const { platformFetch, ...rest } = extra as { platformFetch?: boolean };
+      if (platformFetch) vi.stubGlobal("fetch", fetch);
+      const { c } = create(() => json({}), "full", { fetch, timeoutMs: 2000, ...rest });
+      vi.unstubAllGlobals(); // the client has resolved its fetch; what it is handed is what is recorded
       const init = setup(c);
       const err = await caught(() => c[operation]({ ...init, signal: caller.signal }));
       expect(err).toBeInstanceOf(TransportError);
@@ -434,8 +490,8 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       return { request: requests[0]!, reason };
     };
 
-    it("without app middleware no Request is built: fetch gets the URL and an init with the attempt's signal, which the abort reaches", async () => {
-      const { request, reason } = await run(() => ({}));
+    it("without app middleware, with the platform's fetch, no Request is built: fetch gets the URL and an init with the attempt's signal, which the abort reaches", async () => {
+      const { request, reason } = await run(() => ({}), { platformFetch: true });
       expect(request).toBe("https://api.example.test/thing?token=F");
       expect([inits[0]?.method, inits[0]?.signal?.aborted, inits[0]?.signal?.reason]).toEqual(["GET", true, reason]);
       expect(inits[0]).not.toHaveProperty("streamspecFirstAttempt");

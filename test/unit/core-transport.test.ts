@@ -415,14 +415,19 @@ describe("logger", () => {
 });
 
 describe("first attempt", () => {
-  it("a named operation without middleware builds no Request: every attempt is fetch(url, init), on its own signal", async () => {
+  it("with the platform's fetch, a named operation without middleware builds no Request: every attempt is fetch(url, init), on its own signal", async () => {
     const seen: [unknown, string | undefined, string | null, AbortSignal | undefined | null, boolean][] = [];
     const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
       seen.push([typeof input, init?.method, new Headers(init?.headers).get("authorization")?.slice(0, 6) ?? null, init?.signal, FIRST_ATTEMPT in (init ?? {})]);
       return seen.length === 1 ? json({}, 503) : ok204();
     }) as unknown as typeof globalThis.fetch;
-    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch, retry: fast });
-    await del(c);
+    vi.stubGlobal("fetch", fetch); // the platform's fetch, as a test double of it is
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", retry: fast });
+    try {
+      await del(c);
+    } finally {
+      vi.unstubAllGlobals();
+    }
     expect(seen.map(([type, method, auth, , marked]) => [type, method, auth, marked])).toEqual([
       ["string", "DELETE", "Basic ", false],
       ["string", "DELETE", "Basic ", false],
@@ -431,6 +436,20 @@ describe("first attempt", () => {
     expect(seen[0]![3]).toBeInstanceOf(AbortSignal);
     expect(seen[1]![3]).toBeInstanceOf(AbortSignal);
     expect(seen[0]![3]).not.toBe(seen[1]![3]);
+  });
+
+  it("a fetch the app passes is always handed a Request, so a one-argument wrapper written for openapi-fetch still sends the whole request", async () => {
+    const seen: string[] = [];
+    const inner = globalThis.fetch;
+    // A wrapper as openapi-fetch users write them: it forwards the Request alone (here to a recording stub).
+    const wrapper = ((request: Request) => {
+      seen.push(`${request.method} ${new URL(request.url).pathname} ${request.headers.get("authorization")?.slice(0, 6)}`);
+      return Promise.resolve(json({ accessToken: "a".repeat(20), expiresIn: 3600, appUserId: "u1" }));
+    }) as unknown as typeof globalThis.fetch;
+    expect(wrapper).not.toBe(inner);
+    const c = createFlipFlopClient({ apiKey: "k", apiSecret: "secret-123", fetch: wrapper });
+    await c.loginMember({ body: { appUserId: "u1" } }).catch(() => undefined);
+    expect(seen).toEqual(["POST /v2/apps/me/members/login Basic "]);
   });
 
   it("with an app middleware, a named operation's first attempt is openapi-fetch's own Request, not a copy; a retry sends a copy", async () => {
