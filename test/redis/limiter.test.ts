@@ -71,8 +71,10 @@ describe("store.limiter", () => {
     try {
       const starts: number[] = [];
       await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then(() => starts.push(Date.now()))));
-      // 25% of 40 per second locally: 10 in the first second, the rest in the next.
-      expect(busiestWindow(starts, 1000)).toBeLessThanOrEqual(10);
+      // 25% of 40 per second locally: 10 in the first second, the rest in the next. A start is recorded when its
+      // caller resumes, which under a loaded machine can lag the grant by tens of ms (one full run saw the first ten
+      // recorded late and 15 in one 1000 ms window): a 900 ms window still sees a limiter that lets all 15 through.
+      expect(busiestWindow(starts, 900)).toBeLessThanOrEqual(10);
       const notices = events.filter((e) => e.type === "store").map((e) => (e as { message: string }).message);
       expect(notices.filter((m) => m.startsWith("unreachable"))).toHaveLength(1);
       expect(notices[0]).toMatch(/falls back to a local limiter with 25% of the budget \(10 requests in 1000 ms\)/);
