@@ -441,6 +441,32 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       expect(seen).toEqual(["true POST https://api.example.test/thing?token=F"]);
     });
 
+    it("ejecting a middleware never registered changes nothing; once the last is ejected, calls are planned again", async () => {
+      const inputs: string[] = [];
+      const fetch = platform(async (input: RequestInfo | URL) => (inputs.push(input instanceof Request ? "Request" : typeof input), json({ a: 1 })));
+      const { c } = create(() => json({}), "finish", { fetch });
+      const seen: string[] = [];
+      const m: Middleware = { onRequest: ({ request }) => void seen.push(request.method) };
+      const other: Middleware = { onRequest: () => undefined };
+      c.use(m);
+      c.eject(other);
+      await c.getThing();
+      expect(seen).toEqual(["GET"]);
+      c.eject(m);
+      await c.getThing();
+      expect(seen).toEqual(["GET"]);
+      expect(inputs).toEqual(["Request", "string"]);
+    });
+
+    it("a per-call middleware is handed a real Request, and what it sets is sent", async () => {
+      const sent: (string | null)[] = [];
+      const fetch = platform(async (input: RequestInfo | URL, init?: RequestInit) => (sent.push(new Request(input, init).headers.get("x-per-call")), json({ a: 1 })));
+      const { c } = create(() => json({}), "finish", { fetch });
+      const middleware: Middleware[] = [{ onRequest: ({ request }) => void request.headers.set("X-Per-Call", String(request instanceof Request)) }];
+      await expect(c.getThing({ middleware })).resolves.toEqual({ a: 1 });
+      expect(sent).toEqual(["true"]);
+    });
+
     it("a middleware registered twice and ejected once still sees the named calls", async () => {
       const fetch = platform(async () => json({ a: 1 }));
       const { c } = create(() => json({}), "finish", { fetch });
