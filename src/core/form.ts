@@ -26,7 +26,6 @@ export function isForm(request: Request): boolean {
   return request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() === FORM;
 }
 
-/** The request with `fields` added to its form body (creating one if it had none). */
 /** Query or form text with `fields` set in it (each replaces any value of that name), re-encoded as a form. */
 export function withFields(text: string, fields: Readonly<Record<string, string>>): string {
   const params = new URLSearchParams(text);
@@ -34,6 +33,7 @@ export function withFields(text: string, fields: Readonly<Record<string, string>
   return params.toString();
 }
 
+/** The request with `fields` added to its form body (creating one if it had none). */
 export async function withFormFields(request: Request, fields: Record<string, string>): Promise<Request> {
   // The old request is replaced, so its body is read, not cloned.
   const body = withFields(request.body ? await request.text() : "", fields);
