@@ -152,29 +152,21 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   const form = hooks.form;
   if (Object.values(operations).some((m) => m.body?.contentType === FORM)) wire.use(form!.middleware(operations));
   if (hooks.middleware?.length) wire.use(...hooks.middleware);
-  // Middleware the app adds may read response bodies: while any that can is registered, the named operations
-  // leave every Response readable (see `handover` in call()).
-  const readers: Middleware[] = [];
-  // Middleware the app adds may also replace a Request (losing what the transport knows of the call): while any
-  // is registered, the caller's signal goes into the Request too, as it would without the transport's help.
-  // Lists, not sets: openapi-fetch keeps a middleware registered twice twice, and `eject` removes one of them.
+  // The middleware the app added. One may replace a Request (losing what the transport knows of the call): while
+  // any is registered, the caller's signal goes into the Request too, as it would without the transport's help.
+  // One with onResponse may read response bodies: while any is, the named operations leave every Response readable
+  // (see `handover` in call()). A list, not a set: openapi-fetch keeps a middleware registered twice twice, and
+  // `eject` removes one of them.
   const added: Middleware[] = [];
   const { use, eject } = wire;
   wire.use = (...more) => {
     use(...more); // refuses what is not a middleware, before anything is recorded
     finished?.use(...more);
     finishedWith?.use(...more);
-    for (const m of more) {
-      if (!m) continue; // openapi-fetch skips these too
-      added.push(m);
-      if ("onResponse" in m) readers.push(m);
-    }
+    for (const m of more) if (m) added.push(m); // openapi-fetch skips a falsy one too
   };
   wire.eject = (...removed) => {
-    for (const m of removed) {
-      removeOne(readers, m);
-      removeOne(added, m);
-    }
+    for (const m of removed) removeOne(added, m);
     eject(...removed);
     finished?.eject(...removed);
     finishedWith?.eject(...removed);
@@ -201,7 +193,7 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     else callerSignal?.addEventListener("abort", follow, { once: true });
     // The transport reads every body whole (its limits cover the read); a success is parsed here from the bytes it
     // kept instead of from a copy of the Response (openapi-fetch leaves the body alone with parseAs "stream").
-    const handover = readers.length === 0 && init.middleware === undefined && (init.parseAs ?? "json") === "json";
+    const handover = !added.some((m) => "onResponse" in m) && init.middleware === undefined && (init.parseAs ?? "json") === "json";
     let result: Outcome;
     try {
       // A caller's own serialisers are left alone, and so is the middleware's way of adding credentials. What
