@@ -156,8 +156,8 @@ export function createArctosClient(options: ArctosOptions): ArctosClient {
     const key = meta.credentials.find(inHeader);
     if (key) headers[(key as { name: string }).name] = licenseKey ?? noLicenseKey();
     if (!meta.credentials.some((c) => c.kind === "bearer")) return { headers };
-    const token = keeper.current();
-    return keeper.isFresh(token) ? withBearer(headers, token.accessToken) : keeper.get().then((t) => withBearer(headers, t.accessToken));
+    const token = keeper.available();
+    return token instanceof Promise ? token.then((t) => withBearer(headers, t.accessToken)) : withBearer(headers, token.accessToken);
   }
   function again(_: string, body: unknown, response: Response, sent: Finish): Finish | undefined | Promise<Finish> {
     if (sent.credential === undefined) return undefined;

@@ -64,8 +64,20 @@ export class TokenKeeper<T extends Token> {
   }
 
   /** A fresh token, renewing first when needed; concurrent callers (of every process sharing the store) share one renewal. */
-  async get(): Promise<T> {
-    if (this.isFresh()) return this.token!;
+  get(): Promise<T> {
+    const now = this.available();
+    return now instanceof Promise ? now : Promise.resolve(now);
+  }
+
+  /**
+   * The token at once when this process holds a fresh one, else `get()`'s promise: a caller on every request's path
+   * skips a turn of the microtask queue in the common case.
+   */
+  available(): T | Promise<T> {
+    return this.isFresh() ? this.token! : this.fetchFresh();
+  }
+
+  private async fetchFresh(): Promise<T> {
     const stored = await this.read();
     if (stored && this.isFresh(stored.value)) return this.adopt(stored);
     return this.renew();
