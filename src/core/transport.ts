@@ -85,6 +85,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     // A named operation no middleware sees comes as the URL and init fetch takes (see PlannedRequest): every
     // attempt sends them as they are, its body included (a string or form data, readable again, never a stream).
     const planned = original instanceof PlannedRequest ? original : undefined;
+    const request = planned ? undefined : (original as Request);
     // A named operation hands over its first attempt's controller (see firstAttempt): that Request can go out
     // as it is instead of being copied, and the caller's own signal is the one that means "aborted".
     const owned = firstAttemptOf(original);
@@ -93,14 +94,14 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
     const retry = cfg.retry && route?.meta.retrySafe ? cfg.retry : undefined;
     // A named operation called without a signal has none to follow (undefined: nothing can abort it but its own
     // limits). No stand-in signal is made for it: each AbortSignal costs Node's fetch path several microseconds.
-    const userSignal: AbortSignal | undefined = owned ? owned.caller : (original as Request).signal;
+    const userSignal: AbortSignal | undefined = owned ? owned.caller : request!.signal; // a planned one is always owned
     const deadline = owned ? (owned.deadline ??= Date.now() + cfg.deadlineMs) : Date.now() + cfg.deadlineMs;
     // A retried request needs its body again; keep an unread copy only when a retry is possible.
-    let spare = retry && !planned && (original as Request).body ? (original as Request).clone() : undefined;
+    let spare = retry && request?.body ? request.clone() : undefined;
     // A planned request's body is sent again as it is; its headers are copied first, since a fetch wrapper may
     // change the Headers it is handed: every retry gets a fresh copy of these.
-    const headers = retry && planned ? new Headers(planned.init.headers) : undefined;
-    let next = original as Request;
+    const retryHeaders = retry && planned ? new Headers(planned.init.headers) : undefined;
+    let next = request;
 
     for (let attempt = 0; ; attempt++) {
       if (userSignal?.aborted) throw aborted(op, userSignal.reason);
@@ -148,7 +149,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       // collected mid-flight, and then neither the timeout nor the caller's abort reaches it. `sending` is read
       // again after the fetch (logging, the error path), which keeps it alive until the attempt settles;
       // test/reliability/src-fixes.test.ts ("bug 1") hangs if an attempt's Request is held by nothing else.
-      const sending = planned ? undefined : reuse ? current : new Request(current, { signal: controller.signal });
+      const sending = planned ? undefined : reuse ? current : new Request(current!, { signal: controller.signal });
       // What the log shows of the request (exactly as sent); read after the fetch, it also keeps `sending` alive
       // (see above). A planned request is built as a Request only for the logger, inside the attempt: an init that
       // Request refuses then fails the attempt like fetch would, with the timer and listener cleared.
@@ -156,7 +157,7 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       const exchange = async (): Promise<Response> => {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, (shown = sending ?? new Request(planned!.url, planned!.init)), attempt + 1);
         const sent = await (planned
-          ? fetchOnce(planned.url, { ...planned.init, ...(attempt ? { headers: new Headers(headers) } : {}), signal: controller.signal })
+          ? fetchOnce(planned.url, { ...planned.init, ...(attempt ? { headers: new Headers(retryHeaders) } : {}), signal: controller.signal })
           : reuse
             ? fetchOnce(sending!, { signal: controller.signal })
             : fetchOnce(sending!));
