@@ -341,6 +341,13 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       expect(() => c.use("x" as never)).toThrow(new Error("Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`"));
     });
 
+    it("an empty entry given to use is not counted as a middleware: named calls still work", async () => {
+      const { c } = create(() => json({ a: 1 }));
+      c.use(undefined as never);
+      await expect(c.getThing()).resolves.toEqual({ a: 1 });
+      await expect(c.jsonpThing()).resolves.toEqual({ a: 1 });
+    });
+
     it("an app middleware that reads the Response (onResponse) gets one it can read, on named calls of every client", async () => {
       const { c } = create(() => json({ a: 1 }));
       const read: string[] = [];
@@ -348,6 +355,14 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       await expect(c.getThing()).resolves.toEqual({ a: 1 });
       await expect(c.jsonpThing()).resolves.toEqual({ a: 1 });
       expect(read).toEqual(['{"a":1}', '{"a":1}']);
+    });
+
+    it("so does one registered after a middleware without onResponse (any reader keeps the Response readable)", async () => {
+      const { c } = create(() => json({ a: 1 }));
+      const read: string[] = [];
+      c.use({ onRequest: () => undefined }, { onResponse: async ({ response }) => void read.push(await response.clone().text()) });
+      await expect(c.getThing()).resolves.toEqual({ a: 1 });
+      expect(read).toEqual(['{"a":1}']);
     });
 
     it("so does a per-call middleware with onResponse", async () => {
