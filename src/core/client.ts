@@ -9,7 +9,8 @@ import type { OperationIndex, OperationMeta } from "./operation.js";
 import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
 import { resolveRetryPolicy } from "./retry.js";
-import { FIRST_ATTEMPT, PlannedRequest, type FirstAttempt } from "./request.js";
+import { emptyAnswer, planRequest, plannable, readOutcome, type Outcome, type PlanInit } from "./planned.js";
+import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
 import { bufferedText, createTransport, type Limiter } from "./transport.js";
 import { validateCall } from "./validate-call.js";
 import type { ValidatorIndex } from "./validate.js";
@@ -74,13 +75,6 @@ export interface Finish {
 
 const serializeQuery = createQuerySerializer();
 
-/** What openapi-fetch resolves a call to: the parsed success (`data`) or failure (`error`) body, and the Response. */
-interface Outcome {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
-
 export interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
   body?: unknown;
@@ -135,15 +129,13 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
   });
   const wire = createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
   // Named operations whose credentials `finish` adds go through this one (see ProviderHooks.finishedMiddleware).
-  const plain = (planned?: boolean) =>
-    createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers, ...(planned ? { Request: PlannedRequest as never } : {}) });
+  const plain = () => createClient<Record<string, any>>({ baseUrl, fetch: transport, headers: options.headers });
   const finished = hooks.finish ? plain() : undefined;
-  // ...and through this one while no middleware at all would see them (none of the app's, none per call): its
-  // "Request" is only the URL and init fetch takes (PlannedRequest). It never gets middleware. Only the platform's
-  // fetch is called so (as fetch(url, init), which every fetch takes): a fetch the app passes may be a wrapper
-  // written for openapi-fetch, which only ever calls fetch(request), so it is always handed a Request.
+  // While no middleware at all would see them (none of the app's, none per call), they go round openapi-fetch's
+  // request loop instead (planned.ts): fetch gets the URL and the init (fetch(url, init), which every fetch takes).
+  // Only the platform's fetch is called so: a fetch the app passes may be a wrapper written for openapi-fetch, which
+  // only ever calls fetch(request), so it is always handed a Request.
   const platformFetch = options.fetch === undefined || options.fetch === globalThis.fetch;
-  const planned = finished && platformFetch ? plain(true) : undefined;
   const extra = hooks.finishedMiddleware;
   const finishedWith = finished && extra ? plain() : undefined;
   finishedWith?.use(...extra!.middleware);
@@ -229,14 +221,19 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     });
   }
 
-  /** One trip through openapi-fetch (and so through the transport, with its retries) for a named operation. */
+  /**
+   * One trip through the transport, with its retries, for a named operation: planned (planned.ts) when no middleware
+   * would see it and the platform's fetch sends it, otherwise through openapi-fetch.
+   */
   async function send(meta: OperationMeta, init: CallInit, finish: Finish | undefined, first: FirstAttempt): Promise<Outcome> {
     const { controller: link, operation: id, handover } = first;
+    // A per-call fetch or Request class would be handed openapi-fetch's "Request", so only a Request will do there.
+    const direct = platformFetch && finish !== undefined && added.length === 0 && !withExtra.has(id!) && plannable(init);
     // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
     // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).
     const inRequest = added.length > 0 || init.middleware !== undefined ? link.signal : undefined;
-    const fetchInit: CallInit = { ...init, signal: inRequest, [FIRST_ATTEMPT]: first };
-    if (handover) fetchInit.parseAs = "stream";
+    const fetchInit: CallInit = direct ? { ...init } : { ...init, signal: inRequest, [FIRST_ATTEMPT]: first };
+    if (handover && !direct) fetchInit.parseAs = "stream";
     const toText = finish?.form;
     if (meta.body?.contentType === FORM || toText) {
       const formSerializer = form!.serialize; // a provider whose `finish` writes form text has form operations
@@ -248,9 +245,13 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
     const toSearch = finish?.query;
     if (toSearch) fetchInit.querySerializer = (query: unknown) => toSearch(serializeQuery(query as Record<string, unknown>));
     if (finish?.headers) fetchInit.headers = withHeaders(fetchInit.headers, finish.headers);
-    // A per-call fetch or Request class would be handed openapi-fetch's "Request", so only a Request will do there.
-    const unseen = planned && added.length === 0 && init.middleware === undefined && init.fetch === undefined && init.Request === undefined;
-    const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : unseen ? planned : finished;
+    if (direct) {
+      const planned = planRequest(baseUrl, options.headers, meta.method, meta.path, fetchInit as PlanInit, first);
+      // The transport is openapi-fetch's fetch; it takes a PlannedRequest as its input too.
+      const response = await transport(planned as unknown as Request);
+      return handover && response.ok ? { data: await successBody(response, planned.method), response } : readOutcome(response, planned.method, init.parseAs as never);
+    }
+    const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : finished;
     const result: Outcome = await through.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
     return handover && result.response.ok ? { data: await successBody(result.response, meta.method), response: result.response } : result;
   }
@@ -289,8 +290,8 @@ function withHeaders(headers: CallInit["headers"], set: Readonly<Record<string, 
 
 /** A success body as openapi-fetch's default (`parseAs: "json"`) reads it, from the transport's bytes when it has them. */
 async function successBody(response: Response, method: string): Promise<unknown> {
+  if (emptyAnswer(response, method)) return undefined;
   const length = response.headers.get("content-length");
-  if (response.status === 204 || method === "HEAD" || (length === "0" && !response.headers.get("transfer-encoding")?.includes("chunked"))) return undefined;
   const text = bufferedText(response) ?? (await response.text());
   return length || text ? JSON.parse(text) : undefined;
 }

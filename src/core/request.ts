@@ -28,26 +28,7 @@ export interface FirstAttempt {
 
 type Marked = Request & { [FIRST_ATTEMPT]?: FirstAttempt };
 
-/**
- * What openapi-fetch builds (its `Request` option) for a named operation no middleware will see: the URL and
- * init that `fetch(url, init)` takes, not a Request. fetch builds its own Request from them anyway; one made before
- * it costs a body stream and an AbortSignal per call for nothing (the largest share of bare openapi-fetch's own
- * cost in `npm run bench`). The transport sends it as `fetch(url, { ...init, signal })`, every attempt alike.
- */
-export class PlannedRequest {
-  readonly method: string;
-  /** The init to send with, without the first-attempt record (openapi-fetch copies that onto this object). */
-  readonly init: RequestInit;
-  constructor(
-    readonly url: string,
-    { [FIRST_ATTEMPT]: _, ...init }: RequestInit & { [FIRST_ATTEMPT]?: FirstAttempt },
-  ) {
-    this.init = init;
-    this.method = init.method!; // openapi-fetch always sets it (upper case)
-  }
-}
-
-export function firstAttemptOf(request: Request | PlannedRequest): FirstAttempt | undefined {
+export function firstAttemptOf(request: Request | { [FIRST_ATTEMPT]?: FirstAttempt }): FirstAttempt | undefined {
   return (request as Marked)[FIRST_ATTEMPT];
 }
 

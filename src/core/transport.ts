@@ -3,7 +3,8 @@
 // share one policy. Retries happen only for operations whose spec says x-retry-safe: true.
 import { TransportError, abortedError } from "./errors.js";
 import { logError, logRequest, logResponse, type Logger } from "./logger.js";
-import { PlannedRequest, firstAttemptOf, type FirstAttempt } from "./request.js";
+import { PlannedRequest } from "./planned.js";
+import { firstAttemptOf, type FirstAttempt } from "./request.js";
 import type { OperationIndex, OperationMeta } from "./operation.js";
 import type { Redactor } from "./redact.js";
 import { RETRY_STATUSES, backoffDelay, retryAfterDelay, type ResolvedRetryPolicy } from "./retry.js";
