@@ -227,7 +227,8 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
    */
   async function send(meta: OperationMeta, init: CallInit, finish: Finish | undefined, first: FirstAttempt): Promise<Outcome> {
     const { controller: link, operation: id, handover } = first;
-    // A per-call fetch or Request class would be handed openapi-fetch's "Request", so only a Request will do there.
+    // Planned: finished by `finish`, with the platform's fetch, seen by no middleware (no app's, none for this
+    // operation, none per call), and setting none of openapi-fetch's own per-call options (plannable).
     const direct = platformFetch && finish !== undefined && added.length === 0 && !withExtra.has(id!) && plannable(init);
     // Without app middleware no signal goes into the Request openapi-fetch builds: the transport hands the
     // attempt's signal to fetch beside it (a signal in the Request would cost it a following signal of its own).

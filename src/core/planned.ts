@@ -67,8 +67,14 @@ export function planRequest(
   first: FirstAttempt,
 ): PlannedRequest {
   // coreFetch's destructuring: what is left over is the caller's RequestInit. `signal` and `parseAs` stay out: the
-  // transport gives every attempt its own signal, and the answer is read by the caller (readOutcome).
+  // transport gives every attempt its own signal, and the answer is read by the caller (readOutcome). openapi-fetch's
+  // own options can only be undefined here (plannable), and coreFetch leaves them out of the init too.
   const {
+    baseUrl: _baseUrl,
+    fetch: _fetch,
+    Request: _Request,
+    middleware: _middleware,
+    pathSerializer: _pathSerializer,
     headers,
     params = {},
     querySerializer = defaultQuerySerializer,

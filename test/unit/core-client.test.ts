@@ -401,6 +401,18 @@ describe("a made-up provider with `finish` (which client a named call goes throu
       expect(signals.every((signal) => signal instanceof AbortSignal && !signal.aborted)).toBe(true);
     });
 
+    it("an error status is read as openapi-fetch reads one: the ProviderError carries the parsed body", async () => {
+      const fetch = platform(async () => json({ err: "no such thing" }, 404));
+      const { c } = create(() => json({}), "finish", { fetch });
+      expect(await caught(() => c.getThing())).toMatchObject({ name: "ProviderError", status: 404, body: { err: "no such thing" } });
+    });
+
+    it("parseAs other than json is honoured on a planned call too", async () => {
+      const fetch = platform(async () => json({ a: 1 }));
+      const { c } = create(() => json({}), "finish", { fetch });
+      await expect(c.getThing({ parseAs: "text" })).resolves.toBe('{"a":1}');
+    });
+
     it("the log shows each attempt as sent: method, URL, headers and body", async () => {
       const events: LogEvent[] = [];
       const fetch = platform(async () => (events.length < 2 ? json({}, 503) : json({ a: 1 })));

@@ -1,9 +1,8 @@
 // A planned call (src/core/planned.ts) is built from openapi-fetch's own steps instead of going through its
 // coreFetch: these tests hold it to coreFetch. First planRequest/readOutcome against coreFetch itself on the edge
 // cases of each step, then every operation of every provider, sent once planned and once through openapi-fetch.
-import createClient from "openapi-fetch";
+import createClient, { createQuerySerializer } from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createQuerySerializer } from "openapi-fetch";
 import { PlannedRequest, emptyAnswer, planRequest, readOutcome, type PlanInit } from "../../src/core/planned.js";
 import type { FirstAttempt } from "../../src/core/request.js";
 import { arctosKit, flipflopKit, polyvKit, soopKit, type Kit } from "../helpers/providers.js";
@@ -39,7 +38,8 @@ async function samePlan(method: string, path: string, init: PlanInit, baseHeader
   const planned = planRequest(BASE, baseHeaders, method, path, init, first());
   expect(planned).toBeInstanceOf(PlannedRequest);
   expect(planned.url).toBe(expected.url);
-  expect(sent(planned.init)).toEqual(sent(expected.init));
+  // Strict: a key set to undefined is not the same as a key left out.
+  expect(sent(planned.init)).toStrictEqual(sent(expected.init));
   expect(planned.method).toBe(method.toUpperCase());
 }
 
@@ -70,6 +70,7 @@ describe("planRequest builds what openapi-fetch's coreFetch builds", () => {
     await samePlan("post", "/b", { body: { a: 1, b: "x y" }, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     await samePlan("post", "/b", { body: { a: 1 }, bodySerializer: (body) => `wrapped=${JSON.stringify(body)}`, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     await samePlan("post", "/b", {});
+    await samePlan("post", "/b", { bodySerializer: () => "a serialiser is not called without a body" });
     const form = new FormData();
     form.set("f", "v");
     await samePlan("post", "/b", { body: form, bodySerializer: (b) => b });
@@ -78,6 +79,8 @@ describe("planRequest builds what openapi-fetch's coreFetch builds", () => {
   it("the caller's RequestInit keys go to fetch (redirect, cache, keepalive, anything else); the method is the operation's", async () => {
     await samePlan("post", "/r", { redirect: "manual", cache: "no-store", keepalive: true, credentials: "omit", priority: "high", dispatcher: { d: 1 }, body: { a: 1 } });
     await samePlan("post", "/r", { method: "DELETE", body: { a: 1 } });
+    // openapi-fetch's own options left undefined are not RequestInit keys: coreFetch leaves them out.
+    await samePlan("post", "/r", { body: { a: 1 }, baseUrl: undefined, fetch: undefined, Request: undefined, middleware: undefined, pathSerializer: undefined });
   });
 
   it("leaves out what is not fetch's: the caller's signal (the transport gives each attempt its own) and parseAs", () => {
@@ -101,18 +104,27 @@ describe("readOutcome reads an answer as coreFetch does", () => {
     ["an error with no body", () => new Response(null, { status: 500, headers: { "content-length": "0" } }), "GET"],
     ["text asked for", () => new Response('{"a":1}', { headers: { "content-length": "7" } }), "GET", "text"],
     ["arrayBuffer asked for", () => new Response("ab"), "GET", "arrayBuffer"],
+    ["blob asked for", () => new Response("blob body"), "GET", "blob"],
   ];
+  /** Bytes and blobs as what they hold (toEqual does not look into an ArrayBuffer). */
+  const readable = async (value: unknown) =>
+    value instanceof ArrayBuffer ? [...new Uint8Array(value)] : value instanceof Blob ? `blob: ${await value.text()}` : value;
   /** data and error, or what was thrown (its class and message). */
   const settled = (p: Promise<{ data?: unknown; error?: unknown }>) =>
     p.then(
-      ({ data, error }) => ({ data, error }),
+      async ({ data, error }) => ({ data: await readable(data), error }),
       (e: Error) => ({ thrown: `${e.constructor.name}: ${e.message}` }),
     );
   for (const [name, answer, method, parseAs] of answers) {
     it(name, async () => {
       const client = createClient<any>({ baseUrl: BASE, fetch: async () => answer() });
       const expected = await settled(client.request(method.toLowerCase() as "get", "/x", { parseAs } as never));
-      expect(await settled(readOutcome(answer(), method, parseAs as never))).toEqual(expected);
+      const response = answer();
+      const outcome = readOutcome(response, method, parseAs as never).then((o) => {
+        expect(o.response).toBe(response); // the Response read, handed back with what was read from it
+        return o;
+      });
+      expect(await settled(outcome)).toEqual(expected);
     });
   }
 
@@ -143,10 +155,14 @@ describe("every operation of every provider sends the same request planned as th
     url: string;
     headers: [string, string][];
     body: string;
+    init: Pick<Request, "redirect" | "cache" | "credentials" | "mode" | "keepalive" | "referrerPolicy" | "integrity">;
   }
 
-  /** Runs `call` on a fresh client and fake, with a fixed clock and fixed "random" bytes; returns what reached fetch. */
-  async function requestsOf(kit: Kit, id: string, how: "platform fetch" | "fetch option"): Promise<Seen[]> {
+  /**
+   * Runs `call` on a fresh client and fake, with a fixed clock and fixed "random" bytes; returns what reached fetch
+   * and what the call resolved to.
+   */
+  async function requestsOf(kit: Kit, id: string, how: "platform fetch" | "fetch option"): Promise<{ seen: Seen[]; result: unknown }> {
     vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-12-01T00:00:00Z") });
     let counter = 0;
     vi.spyOn(globalThis.crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(buf: T): T => {
@@ -165,13 +181,22 @@ describe("every operation of every provider sends the same request planned as th
         url: request.url,
         headers: [...request.headers].sort(),
         body: await request.clone().text(),
+        init: {
+          redirect: request.redirect,
+          cache: request.cache,
+          credentials: request.credentials,
+          mode: request.mode,
+          keepalive: request.keepalive,
+          referrerPolicy: request.referrerPolicy,
+          integrity: request.integrity,
+        },
       });
       return fake.fetch(request);
     };
     if (how === "platform fetch") vi.stubGlobal("fetch", recorder);
     const client = kit.make(how === "fetch option" ? { fetch: recorder } : {});
-    await kit.calls[id]!.call(client);
-    return seen;
+    const result = await kit.calls[id]!.call(client);
+    return { seen, result };
   }
 
   // The calls that are not planned: Polyv's v2 form operation is signed by middleware, SOOP's getAuthCode is a
@@ -181,9 +206,10 @@ describe("every operation of every provider sends the same request planned as th
   for (const kit of [flipflopKit, polyvKit, soopKit, arctosKit] as Kit[]) {
     for (const id of Object.keys(kit.calls)) {
       it(`${kit.name} ${id}`, async () => {
-        const planned = await requestsOf(kit, id, "platform fetch");
+        const { seen: planned, result } = await requestsOf(kit, id, "platform fetch");
         vi.restoreAllMocks();
-        const viaOpenapiFetch = await requestsOf(kit, id, "fetch option");
+        const { seen: viaOpenapiFetch, result: expected } = await requestsOf(kit, id, "fetch option");
+        expect(result).toStrictEqual(expected);
         expect(viaOpenapiFetch.every((r) => !r.planned)).toBe(true);
         // The kit names each filter it makes with a running number (soop1, soop2…): the one thing that may differ.
         const strip = (list: Seen[]) => list.map(({ planned: _, ...r }) => ({ ...r, body: r.body.replace(/\bsoop\d+\b/g, "soop#") }));
@@ -195,4 +221,63 @@ describe("every operation of every provider sends the same request planned as th
       });
     }
   }
+});
+
+describe("openapi-fetch's own per-call options send a named call through openapi-fetch, which applies them", () => {
+  afterEach(() => void vi.unstubAllGlobals());
+
+  /** The platform's fetch, recording what each call hands it; answered by a FlipFlop fake. */
+  function platform() {
+    const fake = flipflopKit.fake();
+    const seen: { url: string; planned: boolean }[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      seen.push({ url: request.url, planned: !(input instanceof Request) });
+      return fake.fetch(request);
+    };
+    vi.stubGlobal("fetch", fetch);
+    return { seen, fetch };
+  }
+  const body = { appUserId: "member42", appUserName: "Ann" };
+
+  it("the plain call is planned (the cases below differ from it only by the option)", async () => {
+    const { seen } = platform();
+    await flipflopKit.make().loginMember({ body });
+    expect(seen).toEqual([{ url: "https://api.flipflop.cloud/v2/apps/me/members/login", planned: true }]);
+  });
+
+  it("baseUrl", async () => {
+    const { seen } = platform();
+    await flipflopKit.make().loginMember({ body, baseUrl: "https://other.example/base/" } as never).catch(() => undefined);
+    expect(seen).toEqual([{ url: "https://other.example/base/v2/apps/me/members/login", planned: false }]);
+  });
+
+  it("pathSerializer", async () => {
+    const { seen } = platform();
+    const pathSerializer = (path: string) => path.replace("{appUserIds}", "by-serializer");
+    await flipflopKit.make().deleteMembers({ params: { path: { appUserIds: ["m1"] } }, pathSerializer } as never).catch(() => undefined);
+    expect(seen).toEqual([{ url: "https://api.flipflop.cloud/v2/apps/me/members/by-serializer", planned: false }]);
+  });
+
+  it("fetch", async () => {
+    const { seen, fetch } = platform();
+    const own: string[] = [];
+    await flipflopKit.make().loginMember({ body, fetch: (input: Request, init?: RequestInit) => (own.push(input.url), fetch(input, init)) } as never);
+    expect(own).toEqual(["https://api.flipflop.cloud/v2/apps/me/members/login"]);
+    expect(seen).toEqual([{ url: "https://api.flipflop.cloud/v2/apps/me/members/login", planned: false }]);
+  });
+
+  it("Request", async () => {
+    const { seen } = platform();
+    const built: string[] = [];
+    class Own extends Request {
+      constructor(input: RequestInfo | URL, init?: RequestInit) {
+        super(input, init);
+        built.push(this.url);
+      }
+    }
+    await flipflopKit.make().loginMember({ body, Request: Own } as never);
+    expect(built).toEqual(["https://api.flipflop.cloud/v2/apps/me/members/login"]);
+    expect(seen).toEqual([{ url: "https://api.flipflop.cloud/v2/apps/me/members/login", planned: false }]);
+  });
 });
