@@ -110,6 +110,7 @@ async function stubSection(results) {
       opsPerSecond: Object.fromEntries(Object.entries(r.usPerCall).map(([v, t]) => [v, ops(t)])),
       usPerCall: Object.fromEntries(Object.entries(r.usPerCall).map(([v, t]) => [v, us(t)])),
       sdkOverBare: figure(r.sdkOverBare, "x (time per call)", TARGETS.stubSdkOverBare),
+      sdkOverBareInterleaved: figure(r.sdkOverBareInterleaved, "x (time per call)"),
       ownFetchOverBare: figure(r.ownFetchOverBare, "x (time per call)"),
       wireOverBare: figure(r.wireOverBare, "x (time per call)"),
       rawOverBare: figure(r.rawOverBare, "x (time per call)"),
@@ -132,6 +133,7 @@ async function loopbackSection(results) {
           {
             opsPerSecond: Object.fromEntries(Object.entries(x.usPerCall).map(([v, t]) => [v, ops(t)])),
             sdkOverBare: figure(x.sdkOverBare, "x (time per call)", TARGETS.loopbackSdkOverBare),
+            sdkOverBareInterleaved: figure(x.sdkOverBareInterleaved, "x (time per call)"),
             rawOverBare: figure(x.rawOverBare, "x (time per call)"),
             axiosOverBare: figure(x.axiosOverBare, "x (time per call)"),
             kyOverBare: figure(x.kyOverBare, "x (time per call)"),
@@ -242,39 +244,40 @@ function printTable(results) {
   out.push("Each cell: median [min–max] over the rounds; ratios are time per call ÷ bare openapi-fetch, per round (lower is better).");
 
   if (P.flipflop?.stub) {
-    out.push(`\n1. Per-call overhead, stub fetch (ops/s; ${cfg.stub.rounds} rounds × ${cfg.stub.budgetMs} ms per variant, interleaved). Target sdk/bare ${TARGETS.stubSdkOverBare.text}`);
+    out.push(`\n1. Per-call overhead, stub fetch (ops/s; ${cfg.stub.rounds} rounds × ${cfg.stub.budgetMs} ms per variant, interleaved; sdk/bare: ${cfg.stub.rounds} rounds of sdk and bare in alternating 25 ms slices, ${cfg.stub.budgetMs} ms each). Target sdk/bare ${TARGETS.stubSdkOverBare.text}`);
     out.push(
       table(
-        ["provider", "operation", "sdk", "wire", "bare openapi-fetch", "raw fetch", "sdk/bare", "sdk, own fetch/bare", "wire/bare", "target"],
+        ["provider", "operation", "sdk", "wire", "bare openapi-fetch", "raw fetch", "sdk/bare", "(interleaved)", "sdk, own fetch/bare", "wire/bare", "target"],
         PROVIDERS.filter((p) => P[p].stub).map((p) => {
           const s = P[p].stub;
-          return [p, CASES[p].operation, range(s.opsPerSecond.sdk), range(s.opsPerSecond.wire), range(s.opsPerSecond.bare), range(s.opsPerSecond.raw), `${fixed(s.sdkOverBare.median)}x`, `${fixed(s.ownFetchOverBare.median)}x`, `${fixed(s.wireOverBare.median)}x`, verdict(s.sdkOverBare)];
+          return [p, CASES[p].operation, range(s.opsPerSecond.sdk), range(s.opsPerSecond.wire), range(s.opsPerSecond.bare), range(s.opsPerSecond.raw), `${fixed(s.sdkOverBare.median)}x`, `${fixed(s.sdkOverBareInterleaved?.median)}x`, `${fixed(s.ownFetchOverBare.median)}x`, `${fixed(s.wireOverBare.median)}x`, verdict(s.sdkOverBare)];
         }),
-        { align: [false, false, true, true, true, true, true, true, true, false] },
+        { align: [false, false, true, true, true, true, true, true, true, true, false] },
       ),
     );
   }
   if (P.flipflop?.loopback) {
-    out.push(`\n2. Loopback HTTP, keep-alive node:http server in its own process (ops/s; ${cfg.loopback.rounds} rounds × ${cfg.loopback.budgetMs} ms). Target sdk/bare ${TARGETS.loopbackSdkOverBare.text}`);
+    out.push(`\n2. Loopback HTTP, keep-alive node:http server in its own process (ops/s; ${cfg.loopback.rounds} rounds × ${cfg.loopback.budgetMs} ms, interleaved; sdk/bare: ${cfg.loopback.rounds} rounds of sdk and bare in alternating 50 ms slices, ${cfg.loopback.budgetMs} ms each). Target sdk/bare ${TARGETS.loopbackSdkOverBare.text}`);
     const rows = [];
     for (const p of PROVIDERS) {
       for (const [c, x] of Object.entries(P[p].loopback ?? {})) {
-        rows.push([p, c.replace("concurrency", ""), range(x.opsPerSecond.sdk), range(x.opsPerSecond.bare), range(x.opsPerSecond.raw), `${fixed(x.sdkOverBare.median)}x`, `${fixed(x.rawOverBare.median)}x`, verdict(x.sdkOverBare)]);
+        rows.push([p, c.replace("concurrency", ""), range(x.opsPerSecond.sdk), range(x.opsPerSecond.bare), range(x.opsPerSecond.raw), `${fixed(x.sdkOverBare.median)}x`, `${fixed(x.sdkOverBareInterleaved?.median)}x`, `${fixed(x.rawOverBare.median)}x`, verdict(x.sdkOverBare)]);
       }
     }
-    out.push(table(["provider", "conc.", "sdk", "bare openapi-fetch", "raw fetch", "sdk/bare", "raw/bare", "target"], rows, { align: [false, true, true, true, true, true, true, false] }));
+    out.push(table(["provider", "conc.", "sdk", "bare openapi-fetch", "raw fetch", "sdk/bare", "(interleaved)", "raw/bare", "target"], rows, { align: [false, true, true, true, true, true, true, true, false] }));
   }
   if (P.flipflop?.stub || P.flipflop?.loopback) {
     // Where streamspec stands among the ways to make the same call: time per call ÷ bare openapi-fetch, lowest first.
-    out.push("\nPeers, same run, same calls (time per call ÷ bare openapi-fetch, median; lower is faster). axios: a hand-written SDK on axios, as Polyv's official TypeScript SDK is; ky: fetch wrapper with retries and timeouts");
-    const PEERS = [["sdk", "streamspec"], ["raw", "raw fetch"], ["axios", "axios"], ["ky", "ky"]];
+    out.push("\nPeers, same run, same interleaved rounds, same calls (time per call ÷ bare openapi-fetch, median; lower is faster). axios: a hand-written SDK on axios, as Polyv's official TypeScript SDK is; ky: fetch wrapper with retries and timeouts");
+    // streamspec's figure here is its interleaved one, measured in the same rounds as the peers'.
+    const PEERS = [["sdkOverBareInterleaved", "streamspec"], ["rawOverBare", "raw fetch"], ["axiosOverBare", "axios"], ["kyOverBare", "ky"]];
     const rows = [];
     for (const p of PROVIDERS) {
       const places = [["stub", P[p].stub], ...Object.entries(P[p].loopback ?? {}).map(([c, x]) => [`loopback c=${c.replace("concurrency", "")}`, x])];
       for (const [where, x] of places) {
         if (!x) continue;
-        const ranked = [["bare openapi-fetch", 1], ...PEERS.map(([v, name]) => [name, x[`${v}OverBare`]?.median])].filter(([, r]) => Number.isFinite(r)).sort((a, b) => a[1] - b[1]);
-        rows.push([p, where, ...PEERS.map(([v]) => `${fixed(x[`${v}OverBare`]?.median)}x`), ranked.map(([name]) => name).join(" < ")]);
+        const ranked = [["bare openapi-fetch", 1], ...PEERS.map(([key, name]) => [name, x[key]?.median])].filter(([, r]) => Number.isFinite(r)).sort((a, b) => a[1] - b[1]);
+        rows.push([p, where, ...PEERS.map(([key]) => `${fixed(x[key]?.median)}x`), ranked.map(([name]) => name).join(" < ")]);
       }
     }
     out.push(table(["provider", "where", "streamspec", "raw fetch", "axios", "ky", "fastest first"], rows, { align: [false, false, true, true, true, true, false] }));

@@ -76,6 +76,30 @@ export async function interleaved(variants, { rounds, budgetMs, warmupMs, measur
   return out;
 }
 
+/**
+ * A target ratio's two sides, measured side by side: each of `rounds` rounds runs `a` and `b` in alternating slices
+ * of `sliceMs` (a, b, a, b, …; which goes first alternates too) until each has had `budgetMs`, and its ratio is
+ * a's total time per call over b's. On a shared VM the machine's speed moves from one second to the next (one
+ * variant's 250 ms rounds varied 4x within a run): slices a few tens of ms apart see the same machine, where whole
+ * rounds of seven variants are up to two seconds apart. → [ratio per round]
+ */
+export async function pairedRatios(a, b, { rounds, budgetMs, sliceMs = 25, measure = timePerCall }) {
+  const out = [];
+  for (let r = 0; r < rounds; r++) {
+    let sumA = 0;
+    let sumB = 0;
+    for (let spent = 0; spent < budgetMs; spent += sliceMs) {
+      const [first, second] = (r + spent / sliceMs) % 2 ? [b, a] : [a, b];
+      const x = await measure(first, sliceMs);
+      const y = await measure(second, sliceMs);
+      if (first === a) (sumA += x), (sumB += y);
+      else (sumA += y), (sumB += x);
+    }
+    out.push(sumA / sumB);
+  }
+  return out;
+}
+
 /** Element-wise a[i] / b[i]: per-round ratios, so both sides of every ratio come from the same round. */
 export function ratios(a, b) {
   return a.map((x, i) => x / b[i]);
