@@ -94,6 +94,9 @@ export function planRequest(
   );
   const url = createFinalURL(path, { baseUrl, params, querySerializer, pathSerializer: defaultPathSerializer });
   const sent = { redirect: "follow", ...rest, method: method.toUpperCase(), body: serializedBody as BodyInit | undefined, headers: finalHeaders } as const;
+  // A RequestInit key of the caller's (cache, credentials, mode…) may hold a value Request refuses. coreFetch refuses
+  // it once, building its Request, before any attempt; so does this (only a call with such keys pays for a Request).
+  if (Object.keys(rest).length > 0) new Request(url, sent);
   return new PlannedRequest(url, sent, first);
 }
 

@@ -152,8 +152,8 @@ export function createTransport(cfg: TransportConfig): typeof globalThis.fetch {
       // test/reliability/src-fixes.test.ts ("bug 1") hangs if an attempt's Request is held by nothing else.
       const sending = planned ? undefined : reuse ? current : new Request(current!, { signal: controller.signal });
       // What the log shows of the request (exactly as sent); read after the fetch, it also keeps `sending` alive
-      // (see above). A planned request is built as a Request only for the logger, inside the attempt: an init that
-      // Request refuses then fails the attempt like fetch would, with the timer and listener cleared.
+      // (see above). A planned request is built as a Request only for the logger, inside the attempt (planRequest has
+      // already refused an init Request would refuse; were one to fail here, the attempt's timer and listener go too).
       let shown: Pick<Request, "method" | "url"> = (sending ?? planned)!;
       const exchange = async (): Promise<Response> => {
         if (cfg.logger) await logRequest(cfg.logger, cfg.redactor, (shown = sending ?? new Request(planned!.url, planned!.init)), attempt + 1);

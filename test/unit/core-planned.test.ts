@@ -281,3 +281,23 @@ describe("openapi-fetch's own per-call options send a named call through openapi
     expect(seen).toEqual([{ url: "https://api.flipflop.cloud/v2/apps/me/members/login", planned: false }]);
   });
 });
+
+describe("an init that Request refuses is refused as openapi-fetch refuses it: once, before any attempt", () => {
+  afterEach(() => void vi.unstubAllGlobals());
+
+  for (const how of ["planned", "through openapi-fetch"] as const) {
+    it(how, async () => {
+      let attempts = 0;
+      const fake = flipflopKit.fake();
+      const fetch = async (input: RequestInfo | URL, init?: RequestInit) => (attempts++, fake.fetch(new Request(input, init)));
+      // The platform's fetch is planned; a fetch passed as an option goes through openapi-fetch.
+      if (how === "planned") vi.stubGlobal("fetch", fetch);
+      // deleteMembers is retry-safe: a failed attempt would be tried again.
+      const client = flipflopKit.make({ retry: { maxRetries: 2, baseDelayMs: 1 }, ...(how === "planned" ? {} : { fetch }) });
+      const failure = await client.deleteMembers({ params: { path: { appUserIds: ["m1"] } }, credentials: "bogus" } as never).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ name: "TransportError", reason: "network", message: "flipflop.deleteMembers: the request failed" });
+      expect((failure as Error).cause).toMatchObject({ name: "TypeError" }); // Request's own refusal
+      expect(attempts).toBe(0);
+    });
+  }
+});
