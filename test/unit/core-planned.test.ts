@@ -246,6 +246,29 @@ describe("openapi-fetch's own per-call options send a named call through openapi
     expect(seen).toEqual([{ url: "https://api.flipflop.cloud/v2/apps/me/members/login", planned: true }]);
   });
 
+  it("a planned call builds no Request before fetch; one with RequestInit keys of the caller's builds one, to check them", async () => {
+    const Original = globalThis.Request;
+    let built = 0;
+    vi.stubGlobal(
+      "Request",
+      class extends Original {
+        constructor(input: RequestInfo | URL, init?: RequestInit) {
+          super(input, init);
+          built++;
+        }
+      },
+    );
+    const fake = flipflopKit.fake();
+    const atFetch: number[] = [];
+    vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => (atFetch.push(built), fake.fetch(new Original(input, init))));
+    const client = flipflopKit.make();
+    built = 0;
+    await client.loginMember({ body });
+    built = 0;
+    await client.loginMember({ body, cache: "no-store" } as never);
+    expect(atFetch).toEqual([0, 1]);
+  });
+
   it("baseUrl", async () => {
     const { seen } = platform();
     await flipflopKit.make().loginMember({ body, baseUrl: "https://other.example/base/" } as never).catch(() => undefined);
