@@ -112,13 +112,21 @@ export function writeSummary(reportPath) {
   mkdirSync(reports, { recursive: true });
   writeFileSync(dataPath, `${JSON.stringify(data, null, 2)}\n`);
 
+  // A module of re-exports only (src/index.ts) has no code for StrykerJS to mutate, so no run ever lists it.
+  const reExportsOnly = (f) =>
+    readFileSync(join(root, f), "utf8")
+      .replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")
+      .split(";")
+      .map((statement) => statement.trim())
+      .every((statement) => statement === "" || /^export (type )?(\*|\{[^}]*\}) from "[^"]+"$/.test(statement));
   const folders = [...new Set(current.map(folderOf))].sort().map((folder) => {
-    const files = current.filter((f) => folderOf(f) === folder);
+    const files = current.filter((f) => folderOf(f) === folder && !reExportsOnly(f));
+    const nothing = current.filter((f) => folderOf(f) === folder && reExportsOnly(f));
     const done = files.filter((f) => data.files[f]);
     const counts = done.reduce((acc, f) => add(acc, data.files[f].counts), count([]));
     const stale = done.filter((f) => data.files[f].source !== sha(readFileSync(join(root, f), "utf8")));
     const survivors = done.flatMap((f) => data.files[f].survivors.map((s) => ({ file: f, ...s })));
-    return { folder, files, done, counts, score: score(counts), stale, survivors: survivors.length, list: survivors };
+    return { folder, files, nothing, done, counts, score: score(counts), stale, survivors: survivors.length, list: survivors };
   });
 
   const pct = (s) => (s === undefined ? "–" : `${s.toFixed(1)} %`);
@@ -134,13 +142,13 @@ export function writeSummary(reportPath) {
     "| folder | score | killed | timeout | survived | no coverage | ignored | left: explained / killed since / open | files measured | measured |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ...folders.map((f) => {
-      const when = [...new Set(f.done.map((p) => data.files[p].measured))].join("; ") || "never";
+      const when = [...new Set(f.done.map((p) => data.files[p].measured))].join("; ") || (f.files.length ? "never" : "nothing to mutate");
       const staleNote = f.stale.length ? ` (changed since: ${f.stale.map((p) => p.split("/").pop()).join(", ")})` : "";
       const c = f.counts;
       const note = (x) => notes[survivorKey(x.file, x)];
       const since = f.list.filter((x) => note(x)?.startsWith(KILLED_SINCE)).length;
       const explained = f.list.filter((x) => note(x) && !note(x).startsWith(KILLED_SINCE)).length;
-      return `| \`${f.folder}\` | ${pct(f.score)} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${explained} / ${since} / ${f.list.length - explained - since} | ${f.done.length} of ${f.files.length}${staleNote} | ${when} |`;
+      return `| \`${f.folder}\` | ${pct(f.score)} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${explained} / ${since} / ${f.list.length - explained - since} | ${f.done.length} of ${f.files.length}${staleNote}${f.nothing.length ? ` (re-exports only, nothing to mutate: ${f.nothing.map((p) => p.split("/").pop()).join(", ")})` : ""} | ${when} |`;
     }),
     "",
   ];
