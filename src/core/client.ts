@@ -1,7 +1,7 @@
 // The client factory every provider uses: an openapi-fetch client for the provider's `paths` (the wire layer)
 // plus one method per operationId (the SDK layer) that validates input, calls the wire layer and turns every
 // failure into one of the error classes.
-import createClient, { createQuerySerializer, type Client, type FetchOptions, type Middleware } from "openapi-fetch";
+import createClient, { type Client, type FetchOptions, type Middleware } from "openapi-fetch";
 import type { MediaType, Readable, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from "openapi-typescript-helpers";
 import { ProviderError, StreamspecError, TransportError, ValidationError, abortedError } from "./errors.js";
 import { FORM, type FormSupport } from "./form.js";
@@ -9,7 +9,7 @@ import type { OperationIndex, OperationMeta } from "./operation.js";
 import { DEFAULTS, checkBaseUrl, checkPositive, resolveFetch, type CommonOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
 import { resolveRetryPolicy } from "./retry.js";
-import { emptyAnswer, planRequest, plannable, readOutcome, type Outcome, type PlanInit } from "./planned.js";
+import { planRequest, plannable, readOutcome, serializeQuery, type Outcome, type PlanInit } from "./planned.js";
 import { FIRST_ATTEMPT, type FirstAttempt } from "./request.js";
 import { bufferedText, createTransport, type Limiter } from "./transport.js";
 import { validateCall } from "./validate-call.js";
@@ -72,8 +72,6 @@ export interface Finish {
   /** The credential added (e.g. a token), for `again` to tell which one an answer rejected. */
   credential?: string;
 }
-
-const serializeQuery = createQuerySerializer();
 
 export interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
@@ -250,11 +248,12 @@ export function createProviderClient<Paths, Ops, Ids extends PropertyKey>(
       const planned = planRequest(baseUrl, options.headers, meta.method, meta.path, fetchInit as PlanInit, first);
       // The transport is openapi-fetch's fetch; it takes a PlannedRequest as its input too.
       const response = await transport(planned as unknown as Request);
-      return handover && response.ok ? { data: await successBody(response, planned.method), response } : readOutcome(response, planned.method, init.parseAs as never);
+      return readOutcome(response, planned.method, init.parseAs as never, handover ? bufferedText(response) : undefined);
     }
     const through = !finish || !finished ? wire : withExtra.has(id!) ? finishedWith! : finished;
     const result: Outcome = await through.request(meta.method.toLowerCase() as "get", meta.path, fetchInit as never);
-    return handover && result.response.ok ? { data: await successBody(result.response, meta.method), response: result.response } : result;
+    // With parseAs "stream" openapi-fetch left a success's body alone: it is read from the transport's bytes.
+    return handover && result.response.ok ? readOutcome(result.response, meta.method, "json", bufferedText(result.response)) : result;
   }
 
   function settle(id: string, meta: OperationMeta, { data, error, response }: Outcome): unknown {
@@ -287,14 +286,6 @@ function withHeaders(headers: CallInit["headers"], set: Readonly<Record<string, 
   const merged = new Headers(headers);
   for (const [name, value] of Object.entries(set)) merged.set(name, value);
   return merged;
-}
-
-/** A success body as openapi-fetch's default (`parseAs: "json"`) reads it, from the transport's bytes when it has them. */
-async function successBody(response: Response, method: string): Promise<unknown> {
-  if (emptyAnswer(response, method)) return undefined;
-  const length = response.headers.get("content-length");
-  const text = bufferedText(response) ?? (await response.text());
-  return length || text ? JSON.parse(text) : undefined;
 }
 
 interface ErrorContext {

@@ -49,8 +49,8 @@ export interface PlanInit {
   [key: string]: unknown;
 }
 
-// openapi-fetch's default when neither the client nor the call gives one (coreFetch makes the same each call).
-const defaultQuerySerializer = createQuerySerializer();
+/** openapi-fetch's default query serialiser, for when neither the client nor the call gives one (coreFetch makes the same each call). */
+export const serializeQuery = createQuerySerializer();
 
 /**
  * The request coreFetch would build for `method path` with `init` on a client made with `baseUrl` (no trailing slash:
@@ -77,7 +77,7 @@ export function planRequest(
     pathSerializer: _pathSerializer,
     headers,
     params = {},
-    querySerializer = defaultQuerySerializer,
+    querySerializer = serializeQuery,
     bodySerializer = defaultBodySerializer,
     body,
     parseAs: _parseAs,
@@ -115,19 +115,22 @@ export function emptyAnswer(response: Response, method: string): boolean {
 
 type ParseAs = "json" | "text" | "blob" | "arrayBuffer" | "stream";
 
-/** `response` read as coreFetch reads it for a call with `parseAs` (default "json"). */
-export async function readOutcome(response: Response, method: string, parseAs: ParseAs = "json"): Promise<Outcome> {
+/**
+ * `response` read as coreFetch reads it for a call with `parseAs` (default "json"). `text`, when given, is the body's
+ * text already read (the transport's bytes, see bufferedText): a JSON success or an error is then read from it
+ * instead of from the Response.
+ */
+export async function readOutcome(response: Response, method: string, parseAs: ParseAs = "json", text?: string): Promise<Outcome> {
   if (emptyAnswer(response, method)) return response.ok ? { data: undefined, response } : { error: undefined, response };
-  const contentLength = response.headers.get("Content-Length");
   if (response.ok) {
     if (parseAs === "stream") return { data: response.body, response };
-    if (parseAs === "json" && !contentLength) {
-      const raw = await response.text();
-      return { data: raw ? JSON.parse(raw) : undefined, response };
-    }
-    return { data: await response[parseAs](), response };
+    if (parseAs !== "json") return { data: await response[parseAs](), response };
+    // coreFetch: response.json() when a length is declared (an empty body is then not JSON), else the text, where
+    // an empty one means no body.
+    const raw = text ?? (await response.text());
+    return { data: response.headers.get("Content-Length") || raw ? JSON.parse(raw) : undefined, response };
   }
-  let error: unknown = await response.text();
+  let error: unknown = text ?? (await response.text());
   try {
     error = JSON.parse(error as string);
   } catch {
