@@ -119,9 +119,10 @@ export function writeSummary(reportPath) {
       .split(";")
       .map((statement) => statement.trim())
       .every((statement) => statement === "" || /^export (type )?(\*|\{[^}]*\}) from "[^"]+"$/.test(statement));
+  const unmutable = current.filter(reExportsOnly);
   const folders = [...new Set(current.map(folderOf))].sort().map((folder) => {
-    const files = current.filter((f) => folderOf(f) === folder && !reExportsOnly(f));
-    const nothing = current.filter((f) => folderOf(f) === folder && reExportsOnly(f));
+    const files = current.filter((f) => folderOf(f) === folder && !unmutable.includes(f));
+    const nothing = unmutable.filter((f) => folderOf(f) === folder);
     const done = files.filter((f) => data.files[f]);
     const counts = done.reduce((acc, f) => add(acc, data.files[f].counts), count([]));
     const stale = done.filter((f) => data.files[f].source !== sha(readFileSync(join(root, f), "utf8")));
